@@ -1,0 +1,1 @@
+"""Subcommands of the `tutor` command line, one module each."""

@@ -1,0 +1,55 @@
+"""Options shared by the TUI and every subcommand, and where their defaults come from."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+CHECKOUT_DIR = PACKAGE_DIR.parent
+
+
+def common_options() -> argparse.ArgumentParser:
+    """A parent parser: pass as `parents=[common_options()]` so each subcommand accepts these."""
+    parent = argparse.ArgumentParser(add_help=False)
+    parent.add_argument("--profile", default=argparse.SUPPRESS, help="progress profile (default: default)")
+    parent.add_argument(
+        "--save-dir", default=argparse.SUPPRESS, help="folder for save files (also TUTOR_SAVE_DIR)"
+    )
+    parent.add_argument(
+        "--lessons", default=argparse.SUPPRESS, help="folder of lessons (default: the built-in course)"
+    )
+    return parent
+
+
+def profile_name(args: argparse.Namespace) -> str:
+    return getattr(args, "profile", None) or "default"
+
+
+def is_source_checkout() -> bool:
+    """True when running from a git checkout (as after `pip install -e .`)."""
+    return (CHECKOUT_DIR / "pyproject.toml").is_file() and (CHECKOUT_DIR / "lessons").is_dir()
+
+
+def lessons_dir(args: argparse.Namespace | None = None) -> Path:
+    explicit = getattr(args, "lessons", None) if args is not None else None
+    if explicit:
+        return Path(explicit)
+    if is_source_checkout():
+        return CHECKOUT_DIR / "lessons"
+    return PACKAGE_DIR / "course"  # the wheel carries the lessons here
+
+
+def save_dir(args: argparse.Namespace | None = None) -> Path:
+    explicit = getattr(args, "save_dir", None) if args is not None else None
+    if explicit:
+        return Path(explicit)
+    env = os.environ.get("TUTOR_SAVE_DIR")
+    if env:
+        return Path(env)
+    if is_source_checkout():
+        return CHECKOUT_DIR / "saves"
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("tutor", appauthor=False))

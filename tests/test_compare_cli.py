@@ -1,0 +1,60 @@
+"""`tutor compare`, run as a learner's script would: a real process, exit codes and JSON."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+
+def tutor(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "tutor", *args], input=stdin, capture_output=True,
+                          text=True, timeout=120)
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "status"),
+    [
+        (["x^2 + 2x + 1", "(x+1)^2"], 0, "equivalent"),
+        (["x^2/3", "0.333333333333333x^2"], 1, "different"),
+        (["x^2", "2x + )"], 2, "invalid"),
+        (["sin(x^3)", "3x^2 cos(x^3)", "--mode", "derivative"], 0, "equivalent"),
+        (["2x", "x^2 + C", "--mode", "antiderivative"], 0, "equivalent"),
+        (["a x^2", "2 a x", "--vars", "a,x", "--var", "x", "--mode", "derivative"], 0, "equivalent"),
+        (["60", "59", "--mode", "numeric"], 1, "different"),
+        (["60", "59", "--mode", "numeric", "--rel-tol", "0.05"], 0, "equivalent"),
+        (["0", "1e-7", "--mode", "numeric", "--abs-tol", "1e-6"], 0, "equivalent"),
+        (["sqrt(x)", "1/(2 sqrt(x))", "--mode", "derivative", "--domain", "x>0"], 0, "equivalent"),
+        (["X", "x"], 2, "invalid"),  # names are case-sensitive
+    ],
+)
+def test_exit_codes_and_json(args, code, status):
+    result = tutor("compare", *args, "--json")
+    assert result.returncode == code, result.stderr
+    data = json.loads(result.stdout)
+    assert data["status"] == status
+    assert set(data) >= {"status", "interpreted", "message", "diagnosis", "counterexample", "elapsed_ms"}
+
+
+def test_human_output_shows_reading_and_diagnosis():
+    result = tutor("compare", "sin(x^3)", "cos(x^3)", "--mode", "derivative")
+    assert result.returncode == 1
+    assert result.stdout.startswith("different")
+    assert "read as:" in result.stdout
+    assert "forgot to multiply by the derivative of the inside" in result.stdout
+
+
+def test_batch_answers_every_line_in_one_process():
+    lines = [
+        {"expected": "x^2", "answer": "x*x"},
+        {"expected": "sin(x^3)", "answer": "cos(x^3)", "mode": "derivative"},
+        {"expected": "60", "answer": "60", "mode": "numeric"},
+        {"expected": "x", "answer": "2x + )"},
+    ]
+    stdin = "\n".join(json.dumps(line) for line in lines) + "\nnot json\n"
+    result = tutor("compare", "--batch", stdin=stdin)
+    assert result.returncode == 0
+    statuses = [json.loads(line)["status"] for line in result.stdout.splitlines()]
+    assert statuses == ["equivalent", "different", "equivalent", "invalid", "invalid"]

@@ -1,0 +1,504 @@
+"""The checker: read the learner's answer, decide it against the exercise, and explain the verdict.
+
+Runs in-process and without a time limit; `tutor.checking.service` runs it in a worker process
+with a budget. Every learner-facing failure becomes a Verdict, never an exception.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from typing import Callable
+
+import mpmath
+import sympy
+
+from tutor.checking import diagnose
+from tutor.checking.compare import (
+    NoPoints,
+    Probe,
+    close,
+    first_difference,
+    format_value,
+    nice_number,
+    sample,
+)
+from tutor.checking.numeval import Evaluation, Undefined, evaluate
+from tutor.checking.sampling import Domain, format_point, parse_domain
+from tutor.checking.spec import ExerciseSpec
+from tutor.checking.verdict import Counterexample, EntryResult, Verdict
+from tutor.mathlang import MathError, Parsed, parse
+from tutor.mathlang.ast import Vector
+from tutor.mathlang.build import symbol
+
+DEFAULT_REL_TOL = 1e-4
+INTEGRATION_CONSTANTS = ("C", "c")
+
+
+class SpecError(Exception):
+    """The exercise itself is broken (a lesson bug): its reference does not parse or has no value."""
+
+
+@dataclass
+class Reading:
+    """The learner's answer as read: the parse, its SymPy form, and how to show it."""
+
+    parsed: Parsed
+    expr: object
+    pretty: str
+
+    def verdict(self, status: str, message: str, **fields) -> Verdict:
+        return Verdict(status=status, message=message, interpreted=self.parsed.interpreted, pretty=self.pretty,
+                       notes=self.parsed.notes, **fields)
+
+
+# -- reading ---------------------------------------------------------------------------------------
+
+def pretty(parsed: Parsed) -> str:
+    tree = parsed.to_sympy(evaluate=False, display=True)
+    if isinstance(tree, list):
+        if tree and all(isinstance(row, list) for row in tree):
+            if len({len(row) for row in tree}) == 1:
+                return sympy.pretty(sympy.Matrix(tree), use_unicode=True)
+            return "[" + ", ".join(sympy.pretty(r, use_unicode=True) for r in tree) + "]"
+        return sympy.pretty(tree, use_unicode=True)
+    return sympy.pretty(tree, use_unicode=True)
+
+
+def read(text: str, variables: tuple[str, ...]) -> Reading:
+    """Parse and build the learner's text. Raises MathError with a column where it can."""
+    parsed = parse(text, variables)
+    expr = parsed.to_sympy()
+    return Reading(parsed, expr, pretty(parsed))
+
+
+def invalid_from(error: MathError, text: str) -> Verdict:
+    caret = error.caret()
+    return Verdict(status="invalid", message=error.message, error_column=error.column,
+                   extra={"caret": caret} if caret else {})
+
+
+def preview(text: str, variables: tuple[str, ...]) -> Verdict:
+    """How an answer is read, without judging it: the UI's live preview."""
+    if not text.strip():
+        return Verdict(status="invalid", message="")
+    try:
+        reading = read(text, variables)
+    except MathError as err:
+        return invalid_from(err, text)
+    return reading.verdict("correct", "")
+
+
+@lru_cache(maxsize=512)
+def _reference(text: str | None, variables: tuple[str, ...], field: str):
+    if text is None or not str(text).strip():
+        raise SpecError(f"the exercise has no {field}")
+    try:
+        return parse(str(text), variables).to_sympy()
+    except MathError as err:
+        raise SpecError(f"{field} '{text}' does not parse: {err.message}") from err
+
+
+def _domain(spec: ExerciseSpec, variables: tuple[str, ...]) -> Domain:
+    try:
+        return parse_domain(spec.domain, variables)
+    except MathError as err:
+        raise SpecError(f"domain '{spec.domain}' does not parse: {err.message}") from err
+
+
+# -- entry point -----------------------------------------------------------------------------------
+
+def check(spec: ExerciseSpec, answer: str, seed: int = 0) -> Verdict:
+    start = time.perf_counter()
+    try:
+        verdict = _dispatch(spec, str(answer), seed)
+    except SpecError as err:
+        verdict = Verdict(status="invalid", message=f"This exercise cannot be checked: {err}",
+                          diagnosis="broken-exercise")
+    except NoPoints as err:
+        verdict = Verdict(status="invalid", message=f"This exercise cannot be checked: {err}",
+                          diagnosis="broken-exercise")
+    except MathError as err:
+        verdict = invalid_from(err, answer)
+    return replace(verdict, elapsed_ms=round((time.perf_counter() - start) * 1000, 2))
+
+
+def _dispatch(spec: ExerciseSpec, answer: str, seed: int) -> Verdict:
+    if spec.kind == "choice":
+        return _check_choice(spec, answer)
+    if not answer.strip():
+        return Verdict(status="invalid", message="Type an answer first.")
+    if spec.kind == "numeric":
+        return _check_numeric(spec, answer)
+    if spec.kind in ("vector", "matrix"):
+        return _check_vector(spec, answer, seed)
+    if spec.kind == "derivative":
+        return _check_derivative(spec, answer, seed)
+    if spec.kind == "antiderivative":
+        return _check_antiderivative(spec, answer, seed)
+    if spec.kind == "expression":
+        return _check_expression(spec, answer, seed)
+    raise SpecError(f"the checker cannot play exercises of kind '{spec.kind}'")
+
+
+# -- expression kinds ------------------------------------------------------------------------------
+
+def _point_count(names: tuple[str, ...]) -> int:
+    return 12 if len(names) <= 1 else 16
+
+
+def _scalar_reading(text: str, variables: tuple[str, ...]) -> Reading:
+    reading = read(text, variables)
+    if isinstance(reading.expr, list):
+        raise MathError("this answer is a single expression, not a list")
+    return reading
+
+
+def _counterexample(probe: Probe, i: int, got, expected, what: str, of_answer: str = "your answer") -> Counterexample:
+    point = probe.points[i]
+    where = format_point(point)
+    if isinstance(got, Undefined):
+        text = f"{of_answer} is undefined at {where} ({got.reason}); {what} is {format_value(expected)}"
+    else:
+        text = f"at {where} {of_answer} is {format_value(got)}; {what} is {format_value(expected)}"
+    return Counterexample(point={k: format_point({k: v}).split(" = ")[1] for k, v in point.items()},
+                          answer_value=None if isinstance(got, Undefined) else format_value(got),
+                          expected_value=format_value(expected), text=text)
+
+
+def _match_mistakes(spec: ExerciseSpec, variables, probe: Probe, got: list) -> diagnose.Diagnosis | None:
+    for mistake in spec.mistakes:
+        try:
+            expr = parse(mistake.answer, variables).to_sympy()
+        except MathError:
+            continue  # the validator reports it; a learner never sees a broken mistake
+        if first_difference(probe.values(expr), got) is None:
+            return diagnose.Diagnosis("author", mistake.message)
+    return None
+
+
+Candidates = Callable[[], list[diagnose.Candidate]]
+
+
+def _no_candidates() -> list[diagnose.Candidate]:
+    return []
+
+
+@lru_cache(maxsize=256)
+def _probe(spec: ExerciseSpec, variables: tuple[str, ...], required: tuple, seed: int) -> Probe:
+    """Sample points for an exercise once; a learner's later attempts reuse them."""
+    return sample(list(required), variables, _domain(spec, variables), seed, _point_count(variables))
+
+
+def _judge_scalar(reading: Reading, answer_expr, reference, required: list, spec: ExerciseSpec,
+                  variables: tuple[str, ...], seed: int, what: str,
+                  candidates: Candidates = _no_candidates, quotient: Callable[[], bool] = lambda: False,
+                  of_answer: str = "your answer", correct_message: str = "Correct.") -> Verdict:
+    names = tuple(variables)
+    probe = _probe(spec, names, tuple(required) + (reference,), seed)
+    expected = _values(probe, reference)
+    got = probe.values(answer_expr)
+    i = first_difference(got, expected)
+    if i is None:
+        return reading.verdict("correct", correct_message)
+    if not answer_expr.free_symbols and all(isinstance(g, Undefined) for g in got):
+        return reading.verdict("invalid", f"Your answer has no value: {got[0].reason}.")
+    # Diagnosis is built only for wrong answers: it differentiates again and is the slow part.
+    found = (_match_mistakes(spec, variables, probe, got)
+             or diagnose.find(candidates(), got, probe)
+             or diagnose.shape_of_error(got, expected, what, quotient()))
+    counter = _counterexample(probe, i, got[i], expected[i], what, of_answer)
+    message = "Not equivalent: " + counter.text + "."
+    if found is not None:
+        message = f"{found.message} ({counter.text}.)"
+    return reading.verdict("incorrect", message, diagnosis=found.code if found else None, counterexample=counter)
+
+
+@lru_cache(maxsize=256)
+def _values(probe: Probe, reference) -> list:
+    return probe.values(reference)
+
+
+@lru_cache(maxsize=256)
+def _derivative_reference(function: str, variables: tuple[str, ...], var: str, order: int):
+    f = _reference(function, variables, "function")
+    return f, sympy.diff(f, symbol(var), order)
+
+
+def _check_derivative(spec: ExerciseSpec, answer: str, seed: int) -> Verdict:
+    variables = spec.declared
+    var = spec.var or variables[0]
+    f, d = _derivative_reference(spec.function or "", variables, var, spec.order)
+    x = symbol(var)
+    reading = _scalar_reading(answer, variables)
+
+    def candidates() -> list[diagnose.Candidate]:
+        others = tuple(symbol(v) for v in variables if v != var and f.has(symbol(v)))
+        found = diagnose.derivative_candidates(f, x, spec.order, others)
+        if spec.order == 1:
+            # Candidates are compared with the answer A; A + (A' - f) equals A exactly where A' = f.
+            found.append(diagnose.Candidate("integrated", "It looks like you integrated instead of differentiating.",
+                                            reading.expr + (sympy.diff(reading.expr, x) - f)))
+        return found
+
+    def quotient() -> bool:
+        return (f.is_Mul or f.is_Pow) and sympy.fraction(sympy.together(f))[1].has(x)
+
+    what = {1: "the derivative", 2: "the second derivative", 3: "the third derivative"}.get(
+        spec.order, f"derivative number {spec.order}")
+    return _judge_scalar(reading, reading.expr, d, [f], spec, variables, seed, what, candidates, quotient)
+
+
+def _check_expression(spec: ExerciseSpec, answer: str, seed: int) -> Verdict:
+    variables = spec.declared
+    reference = _reference(spec.answer, variables, "answer")
+    if isinstance(reference, list):
+        raise SpecError("the answer of an expression exercise is a list: use kind vector")
+    reading = _scalar_reading(answer, variables)
+    return _judge_scalar(reading, reading.expr, reference, [], spec, variables, seed, "the expected expression")
+
+
+def _check_antiderivative(spec: ExerciseSpec, answer: str, seed: int) -> Verdict:
+    variables = spec.declared
+    var = spec.var or variables[0]
+    x = symbol(var)
+    integrand = _reference(spec.function, variables, "function")
+    # A free C or c that the exercise does not declare is the constant of integration.
+    constants = tuple(c for c in INTEGRATION_CONSTANTS if c not in variables)
+    reading = _scalar_reading(answer, variables + constants)
+    free = [symbol(c) for c in constants if reading.expr.has(symbol(c))]
+    derivative = sympy.diff(reading.expr, x)
+    if any(derivative.has(c) for c in free):
+        return reading.verdict("incorrect", "The constant of integration is added on its own: F(x) + C.",
+                               diagnosis="constant-misplaced")
+    antiderivative = reading.expr.subs({c: 0 for c in free})
+    probe = _probe(spec, variables, (integrand,), seed)
+    own_values = probe.values(antiderivative)
+    for i, value in enumerate(own_values):
+        if isinstance(value, Undefined):
+            where = format_point(probe.points[i])
+            return reading.verdict(
+                "incorrect", f"Your answer is undefined at {where} ({value.reason}), where the integrand is "
+                             "defined; an antiderivative must work on the whole domain.",
+                diagnosis="undefined-on-domain")
+    # Candidates are compared with the answer's derivative A'; shifting by (A' - A) makes each
+    # equal A' exactly where the answer A itself equals the candidate.
+    def candidates() -> list[diagnose.Candidate]:
+        shift = derivative - antiderivative
+        return [
+            diagnose.Candidate("differentiated", "It looks like you differentiated instead of integrating.",
+                               sympy.diff(integrand, x) + shift),
+            diagnose.Candidate("integrand-returned", "That is the integrand itself; it still needs integrating.",
+                               integrand + shift),
+        ]
+
+    return _judge_scalar(
+        reading, derivative, integrand, [integrand], spec, variables, seed, "the integrand", candidates,
+        of_answer="the derivative of your answer",
+        correct_message="Correct: the derivative of your answer is the integrand."
+        + ("" if free else " Any constant of integration is fine."),
+    )
+
+
+# -- numbers ---------------------------------------------------------------------------------------
+
+def _tolerances(spec: ExerciseSpec, reference) -> tuple[mpmath.mpf, mpmath.mpf]:
+    rel = mpmath.mpf(spec.rel_tol if spec.rel_tol is not None else DEFAULT_REL_TOL)
+    if spec.abs_tol is not None:
+        abs_ = mpmath.mpf(spec.abs_tol)
+    else:
+        abs_ = mpmath.mpf("1e-9") if reference == 0 else mpmath.mpf(0)
+    return rel, abs_
+
+
+def _number(text: str, field: str):
+    try:
+        return _value(parse(text, ()))
+    except MathError as err:
+        raise SpecError(f"{field} '{text}' does not parse: {err.message}") from err
+    except Undefined as err:
+        raise SpecError(f"{field} '{text}' has no value: {err.reason}") from err
+
+
+def _value(parsed: Parsed):
+    """A constant's value, from its unevaluated form so that log(0) fails as a logarithm,
+    not as SymPy's complex infinity."""
+    return evaluate(parsed.to_sympy(evaluate=False), Evaluation({}))
+
+
+def _numeric_diagnosis(value, reference, rel, abs_) -> diagnose.Diagnosis | None:
+    if reference != 0 and close(value, -reference, rel, abs_):
+        return diagnose.Diagnosis("sign", "The size is right but the sign is wrong.")
+    if reference != 0 and value != 0:
+        ratio = value / reference
+        k = mpmath.log10(mpmath.fabs(ratio))
+        if ratio > 0 and abs(k - mpmath.nint(k)) < 1e-6 and mpmath.nint(k) != 0:
+            return diagnose.Diagnosis("power-of-ten", "The digits are right but the decimal point is off "
+                                                      f"(by a factor of 10^{int(mpmath.nint(k))}).")
+        if mpmath.fabs(ratio - 1) < 1e-2:
+            return diagnose.Diagnosis("precision", "Close, but not within the tolerance: keep more significant "
+                                                   "figures (at least six) and round only at the end.")
+    return None
+
+
+def _check_numeric(spec: ExerciseSpec, answer: str) -> Verdict:
+    reference = _number(spec.answer or "", "answer")
+    reading = _scalar_reading(answer, ())
+    try:
+        value = _value(reading.parsed)
+    except Undefined as err:
+        return reading.verdict("invalid", f"Your answer has no value: {err.reason}.")
+    rel, abs_ = _tolerances(spec, reference)
+    if mpmath.fabs(value - reference) <= max(rel * mpmath.fabs(reference), abs_):
+        return reading.verdict("correct", "Correct.")
+    found = None
+    for mistake in spec.mistakes:
+        try:
+            wrong = _number(mistake.answer, "mistake")
+        except SpecError:
+            continue
+        if mpmath.fabs(value - wrong) <= max(rel * mpmath.fabs(wrong), abs_):
+            found = diagnose.Diagnosis("author", mistake.message)
+            break
+    found = found or _numeric_diagnosis(value, reference, rel, abs_)
+    message = f"Not correct: your answer is {format_value(value)}."
+    if found is not None:
+        message = f"{found.message} (Your answer is {format_value(value)}.)"
+    return reading.verdict("incorrect", message, diagnosis=found.code if found else None)
+
+
+# -- vectors and matrices --------------------------------------------------------------------------
+
+def _shape(tree) -> tuple[int, ...]:
+    if isinstance(tree, Vector):
+        inner = {_shape(item) for item in tree.items}
+        if len(inner) == 1:
+            return (len(tree.items), *inner.pop())
+        return (len(tree.items), -1)
+    return ()
+
+
+def _flatten(expr, index=()) -> list[tuple[tuple[int, ...], object]]:
+    if isinstance(expr, list):
+        out = []
+        for i, item in enumerate(expr):
+            out.extend(_flatten(item, index + (i,)))
+        return out
+    return [(index, expr)]
+
+
+def _entry_name(index: tuple[int, ...]) -> str:
+    if len(index) == 1:
+        return f"entry {index[0] + 1}"
+    return f"row {index[0] + 1}, column {index[1] + 1}"
+
+
+def _shape_text(shape: tuple[int, ...]) -> str:
+    if len(shape) == 1:
+        return f"a vector of {shape[0]} entries"
+    if len(shape) == 2:
+        return f"a {shape[0]}×{shape[1]} matrix"
+    return "a single value"
+
+
+def _check_vector(spec: ExerciseSpec, answer: str, seed: int) -> Verdict:
+    variables = tuple(spec.variables)
+    try:
+        ref_parsed = parse(str(spec.answer or ""), variables)
+    except MathError as err:
+        raise SpecError(f"answer '{spec.answer}' does not parse: {err.message}") from err
+    ref_shape = _shape(ref_parsed.tree)
+    if not ref_shape or -1 in ref_shape:
+        raise SpecError("the answer of a vector or matrix exercise must be [a, b, ...] or [[a, b], [c, d]]")
+    reading = read(answer, variables)
+    got_shape = _shape(reading.parsed.tree)
+    if got_shape != ref_shape:
+        example = "[a, b, c]" if len(ref_shape) == 1 else "[[a, b], [c, d]]"
+        return reading.verdict("invalid", f"The answer is {_shape_text(ref_shape)}; you typed "
+                                          f"{_shape_text(got_shape)}. Type it as {example}.")
+    ref_entries = _flatten(ref_parsed.to_sympy())
+    got_entries = _flatten(reading.expr)
+    symbolic = bool(variables) and any(e.free_symbols for _, e in ref_entries)
+    if symbolic:
+        probe = _probe(spec, variables, tuple(e for _, e in ref_entries), seed)
+    results: list[EntryResult] = []
+    wrong_values: list = []
+    for (index, ref), (_, got) in zip(ref_entries, got_entries):
+        if symbolic:
+            expected = probe.values(ref)
+            ok = first_difference(probe.values(got), expected) is None
+            results.append(EntryResult(index, ok))
+            continue
+        try:
+            reference = evaluate(ref, Evaluation({}))
+        except Undefined as err:
+            raise SpecError(f"{_entry_name(index)} of the answer has no value: {err.reason}") from err
+        try:
+            value = evaluate(got, Evaluation({}))
+        except Undefined as err:
+            results.append(EntryResult(index, False, f"{_entry_name(index)} has no value ({err.reason})"))
+            wrong_values.append(None)
+            continue
+        rel, abs_ = _tolerances(spec, reference)
+        ok = mpmath.fabs(value - reference) <= max(rel * mpmath.fabs(reference), abs_)
+        results.append(EntryResult(index, ok, "" if ok else f"{_entry_name(index)} is {format_value(value)}"))
+        wrong_values.append((value, reference))
+    wrong = [r for r in results if not r.correct]
+    if not wrong:
+        return reading.verdict("correct", "Correct.", entries=tuple(results))
+    diagnosis = None
+    if not symbolic and len(wrong) == len(results) and all(
+        w is not None and w[1] != 0 and close(w[0], -w[1], mpmath.mpf("1e-4"), mpmath.mpf("1e-9"))
+        for w in wrong_values
+    ):
+        diagnosis = "sign"
+    names = ", ".join(_entry_name(r.index) for r in wrong)
+    count = f"{len(wrong)} of {len(results)} entries are wrong" if len(wrong) > 1 else "1 entry is wrong"
+    message = f"{count}: {names}."
+    if diagnosis == "sign":
+        message = f"Every entry has the wrong sign. ({message})"
+    return reading.verdict("incorrect", message, diagnosis=diagnosis, entries=tuple(results))
+
+
+# -- choices ---------------------------------------------------------------------------------------
+
+_CHOICE = re.compile(r"^\(?\s*([A-Za-z]|\d{1,2})\s*[).]?$")
+
+
+def choice_index(spec: ExerciseSpec, text: str) -> int | None:
+    """The option a learner's text names: a letter, a number from 1, or the option's own text."""
+    cleaned = text.strip()
+    match = _CHOICE.match(cleaned)
+    if match:
+        token = match.group(1)
+        index = int(token) - 1 if token.isdigit() else ord(token.lower()) - ord("a")
+        return index if 0 <= index < len(spec.options) else None
+    for i, option in enumerate(spec.options):
+        if option.strip().lower() == cleaned.lower():
+            return i
+    return None
+
+
+def letter(index: int) -> str:
+    return chr(ord("a") + index)
+
+
+def _check_choice(spec: ExerciseSpec, answer: str) -> Verdict:
+    if len(spec.options) < 2:
+        raise SpecError("a choice exercise needs at least two options")
+    correct = choice_index(spec, str(spec.answer or ""))
+    if correct is None:
+        raise SpecError(f"the answer '{spec.answer}' is not one of the options a–{letter(len(spec.options) - 1)}")
+    picked = choice_index(spec, answer)
+    if picked is None:
+        return Verdict(status="invalid",
+                       message=f"Pick one of the options: a letter from a to {letter(len(spec.options) - 1)}.")
+    shown = f"({letter(picked)}) {spec.options[picked]}"
+    feedback = dict(spec.option_feedback).get(letter(picked), "")
+    if picked == correct:
+        return Verdict(status="correct", message="Correct." + (f" {feedback}" if feedback else ""),
+                       interpreted=shown)
+    return Verdict(status="incorrect", message="Not this one." + (f" {feedback}" if feedback else ""),
+                   interpreted=shown, diagnosis="author" if feedback else None)

@@ -1,0 +1,144 @@
+"""The parsed answer as a small tree, independent of SymPy, and its one-line rendering."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+
+@dataclass(frozen=True)
+class Num:
+    value: Fraction
+    text: str
+
+
+@dataclass(frozen=True)
+class Var:
+    name: str
+
+
+@dataclass(frozen=True)
+class Const:
+    name: str  # "pi" | "E"
+
+
+@dataclass(frozen=True)
+class Call:
+    func: str  # canonical name from names.FUNCTIONS, or an unknown function in a math block
+    args: tuple[Node, ...]
+    known: bool = True
+
+
+@dataclass(frozen=True)
+class BinOp:
+    op: str  # "+", "-", "*", "/"
+    left: Node
+    right: Node
+
+
+@dataclass(frozen=True)
+class Neg:
+    operand: Node
+
+
+@dataclass(frozen=True)
+class Pow:
+    base: Node
+    exponent: Node
+
+
+@dataclass(frozen=True)
+class Vector:
+    items: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class Relation:
+    """`a = b`, `a < b <= c`...: operands joined by comparison operators (math blocks, domains)."""
+
+    operands: tuple[Node, ...]
+    ops: tuple[str, ...]
+
+
+Node = Num | Var | Const | Call | BinOp | Neg | Pow | Vector | Relation
+
+_PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2}
+_CONST_TEXT = {"pi": "π", "E": "e"}
+
+
+def _prec(node: Node) -> int:
+    if isinstance(node, BinOp):
+        return _PRECEDENCE[node.op]
+    if isinstance(node, Neg):
+        return 2
+    if isinstance(node, Pow):
+        return 4
+    if isinstance(node, Num) and node.value < 0:
+        return 2
+    return 5
+
+
+def render(node: Node) -> str:
+    """A one-line, fully explicit reading: every product gets a '·', every call its parentheses."""
+    if isinstance(node, Num):
+        return node.text
+    if isinstance(node, Var):
+        return node.name
+    if isinstance(node, Const):
+        return _CONST_TEXT[node.name]
+    if isinstance(node, Call):
+        inner = ", ".join(render(a) for a in node.args)
+        return f"|{inner}|" if node.func == "abs" else f"{node.func}({inner})"
+    if isinstance(node, Neg):
+        inner = render(node.operand)
+        return f"-({inner})" if _prec(node.operand) <= 1 else f"-{inner}"
+    if isinstance(node, Pow):
+        base = render(node.base)
+        if _prec(node.base) <= 4 or isinstance(node.base, Num) and "." in node.base.text:
+            base = f"({base})"
+        exponent = render(node.exponent)
+        if _prec(node.exponent) < 5:
+            exponent = f"({exponent})"
+        return f"{base}^{exponent}"
+    if isinstance(node, BinOp):
+        p = _PRECEDENCE[node.op]
+        left = render(node.left)
+        if _prec(node.left) < p:
+            left = f"({left})"
+        right = render(node.right)
+        # Right operands of - and / need brackets at equal precedence: a - (b + c), a / (b·c).
+        if _prec(node.right) < p or (_prec(node.right) == p and node.op in "-/"):
+            right = f"({right})"
+        symbol = {"*": "·", "/": "/", "+": " + ", "-": " - "}[node.op]
+        return f"{left}{symbol}{right}"
+    if isinstance(node, Vector):
+        return "[" + ", ".join(render(i) for i in node.items) + "]"
+    if isinstance(node, Relation):
+        parts = [render(node.operands[0])]
+        for op, operand in zip(node.ops, node.operands[1:]):
+            parts.append(f" {op} {render(operand)}")
+        return "".join(parts)
+    raise TypeError(node)
+
+
+def names_in(node: Node) -> set[str]:
+    """Every variable name used in the tree."""
+    if isinstance(node, Var):
+        return {node.name}
+    children: tuple[Node, ...] = ()
+    if isinstance(node, Call):
+        children = node.args
+    elif isinstance(node, BinOp):
+        children = (node.left, node.right)
+    elif isinstance(node, Neg):
+        children = (node.operand,)
+    elif isinstance(node, Pow):
+        children = (node.base, node.exponent)
+    elif isinstance(node, Vector):
+        children = node.items
+    elif isinstance(node, Relation):
+        children = node.operands
+    out: set[str] = set()
+    for child in children:
+        out |= names_in(child)
+    return out

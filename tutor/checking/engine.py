@@ -29,8 +29,8 @@ from tutor.checking.numeval import Evaluation, Undefined, evaluate
 from tutor.checking.sampling import Domain, format_point, parse_domain
 from tutor.checking.spec import ExerciseSpec
 from tutor.checking.verdict import Counterexample, EntryResult, Verdict
-from tutor.mathlang import MathError, Parsed, parse
-from tutor.mathlang.ast import Vector
+from tutor.mathlang import MathError, Parsed, parse, parse_formula
+from tutor.mathlang.ast import Relation, Vector
 from tutor.mathlang.build import symbol
 
 DEFAULT_REL_TOL = 1e-4
@@ -89,6 +89,31 @@ def preview(text: str, variables: tuple[str, ...]) -> Verdict:
     except MathError as err:
         return invalid_from(err, text)
     return reading.verdict("correct", "")
+
+
+@lru_cache(maxsize=512)
+def formula(text: str) -> Verdict:
+    """A ```math line drawn in two dimensions; `=` chains are drawn side by side."""
+    from sympy.printing.pretty.pretty import PrettyPrinter
+    from sympy.printing.pretty.stringpict import prettyForm, stringPict
+
+    try:
+        parsed = parse_formula(text)
+        built = parsed.to_sympy(evaluate=False, display=True)
+    except MathError as err:
+        return invalid_from(err, text)
+    sides = built if isinstance(built, list) and isinstance(parsed.tree, Relation) else [built]
+    printer = PrettyPrinter({"use_unicode": True})
+    pieces: list = []
+    for i, side in enumerate(sides):
+        if i:
+            pieces.append(f" {_RELATION_TEXT[parsed.tree.ops[i - 1]]} ")
+        pieces.append(printer._print(side))
+    picture = prettyForm(*stringPict.next(*pieces)) if len(pieces) > 1 else pieces[0]
+    return Verdict(status="correct", message="", interpreted=parsed.interpreted, pretty=picture.render(wrap_line=False))
+
+
+_RELATION_TEXT = {"=": "=", "<": "<", ">": ">", "<=": "≤", ">=": "≥", "!=": "≠"}
 
 
 @lru_cache(maxsize=512)

@@ -16,8 +16,8 @@ from tutor.mathlang import functions as custom
 
 DIGITS = 40
 KINK_MARGIN = mpmath.mpf("1e-6")  # points this close to a kink of |x|, relu, max... are redrawn
-MAX_EXP_ARGUMENT = 10_000  # e^x beyond this is "too large"
-MAX_POW_BITS = 100_000
+MAX_EXP_ARGUMENT = 10**12  # e^x beyond this is "too large" (its exponent alone would not fit)
+MAX_POW_BITS = 10**12
 
 
 class Undefined(ArithmeticError):

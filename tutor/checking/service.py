@@ -52,6 +52,8 @@ def _serve(conn: Connection) -> None:
             elif op == "preview":
                 text, variables = payload
                 result = engine.preview(text, variables)
+            elif op == "formula":
+                result = engine.formula(payload)
             elif op == "ping":
                 result = Verdict(status="correct", message="pong")
             else:
@@ -82,7 +84,7 @@ def _context() -> multiprocessing.context.BaseContext:
 class CheckService:
     """A worker process that checks answers; thread-safe, restarted after an overrun or a crash.
 
-    Call `prepare()` before Textual takes over stderr (see stack notes): it starts the
+    Create it before Textual takes over stderr (see stack notes): the constructor starts the
     multiprocessing helpers while file descriptors are still real.
     """
 
@@ -93,12 +95,16 @@ class CheckService:
         self._process: multiprocessing.process.BaseProcess | None = None
         self._conn: Connection | None = None
         self.restarts = 0
+        self._prepare()
 
-    @staticmethod
-    def prepare() -> None:
+    def _prepare(self) -> None:
         from multiprocessing import resource_tracker
 
         resource_tracker.ensure_running()
+        if self._ctx.get_start_method() == "forkserver":
+            from multiprocessing import forkserver
+
+            forkserver.ensure_running()
 
     # -- lifecycle ----------------------------------------------------------------------------------
     def _start(self) -> None:
@@ -140,6 +146,9 @@ class CheckService:
 
     def preview(self, text: str, variables: tuple[str, ...]) -> Verdict:
         return self._call("preview", (text, tuple(variables)))
+
+    def formula(self, text: str) -> Verdict:
+        return self._call("formula", text)
 
     def _call(self, op: str, payload, budget_s: float | None = None) -> Verdict:
         budget = self.budget_s if budget_s is None else budget_s

@@ -38,6 +38,7 @@ class MathBlock:
 
     lines: tuple[str, ...]
     line: int
+    line_numbers: tuple[int, ...] = ()  # the file line of each entry of `lines`
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,7 @@ class Exercise:
 class PlotBlock:
     data: dict[str, Any]
     line: int
+    lines: dict[str, int] = field(default_factory=dict)  # "curves[1].expr" -> its file line
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,7 @@ Segment = Prose | MathBlock | Exercise | PlotBlock | BackpropBlock
 class Page:
     title: str
     segments: tuple[Segment, ...]
+    line: int = 0  # the file line of its `## ` heading (or of its first text, for the opening page)
 
     @property
     def exercises(self) -> tuple[Exercise, ...]:
@@ -110,6 +113,7 @@ class Lesson:
     pages: tuple[Page, ...]
     path: Path
     problems: tuple[Problem, ...] = ()  # errors make the lesson "broken": the UI shows them instead
+    requires_line: int = 1  # where `requires` is written, for problems about it
 
     @property
     def broken(self) -> bool:

@@ -1,0 +1,284 @@
+"""Every rule a course must pass, as one list of problems (`tutor validate`, CI).
+
+The loader already reports what it finds while reading a file (bad YAML, unknown fences,
+missing or unknown fields, unknown kinds, front matter id and part). The rules here look at the
+loaded course as a whole, and at the mathematics through `tutor.mathlang` and the checker's
+self-check, which are imported only when needed.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from collections.abc import Callable, Iterable, Iterator
+from types import ModuleType
+
+from tutor.lessons.exercises import ENGINE_KINDS
+from tutor.lessons.manifest import MANIFEST
+from tutor.lessons.mdblocks import LONG_PAGE_BLOCKS, count_blocks
+from tutor.lessons.model import Course, Exercise, Lesson, MathBlock, PlotBlock, Problem, Prose
+from tutor.lessons.plots import plot_expressions
+
+
+def validate_course(course: Course, *, self_check: bool = True) -> list[Problem]:
+    """All problems of `course`, errors and warnings, in file order.
+
+    `self_check=False` skips the checker's self-check of every answer (the slow part).
+    """
+    problems: list[Problem] = list(course.problems)
+    for lesson in course.lessons.values():
+        problems.extend(lesson.problems)
+    for rule in RULES:
+        problems.extend(rule(course))
+    if self_check:
+        problems.extend(check_answers(course))
+    return sort_problems(problems, course)
+
+
+def sort_problems(problems: Iterable[Problem], course: Course | None = None) -> list[Problem]:
+    """By file (the manifest, then lessons in course order, then the rest), then by line."""
+    problems = list(problems)
+    order: dict = {}
+    for problem in problems:  # the manifest first: its problems may explain the others
+        if problem.path.name == MANIFEST:
+            order.setdefault(problem.path, len(order))
+    for lesson in course.lessons.values() if course else ():
+        order.setdefault(lesson.path, len(order))
+    for problem in problems:
+        order.setdefault(problem.path, len(order))
+    return sorted(problems, key=lambda p: (order[p.path], p.line))
+
+
+def _exercises(course: Course) -> Iterator[tuple[Lesson, Exercise]]:
+    for lesson in course.lessons.values():
+        for exercise in lesson.exercises:
+            yield lesson, exercise
+
+
+# -- structure -----------------------------------------------------------------------------------
+
+
+def check_requires(course: Course) -> list[Problem]:
+    """`requires` must name lessons of the course, come earlier, and never form a cycle."""
+    problems = []
+    order = {lesson_id: index for index, lesson_id in enumerate(course.lessons)}
+    for lesson in course.lessons.values():
+        for required in lesson.requires:
+            if required not in course.lessons:
+                problems.append(
+                    Problem(lesson.path, lesson.requires_line, f"requires '{required}', which is not a lesson of the course")
+                )
+            elif required != lesson.id and order[required] > order[lesson.id]:
+                problems.append(
+                    Problem(
+                        lesson.path,
+                        lesson.requires_line,
+                        f"requires '{required}', which comes later in the course",
+                        "warning",
+                    )
+                )
+    for cycle in find_cycles(course):
+        first = course.lessons[cycle[0]]
+        path = " → ".join(cycle + [cycle[0]])
+        problems.append(Problem(first.path, first.requires_line, f"requires form a cycle: {path}"))
+    return problems
+
+
+def find_cycles(course: Course) -> list[list[str]]:
+    """Each cycle of `requires` once, starting at its lesson that comes first in the course."""
+    order = {lesson_id: index for index, lesson_id in enumerate(course.lessons)}
+    edges = {
+        lesson.id: [r for r in lesson.requires if r in course.lessons] for lesson in course.lessons.values()
+    }
+    cycles: dict[tuple[str, ...], list[str]] = {}
+    done: set[str] = set()
+
+    def visit(node: str, stack: list[str], on_stack: set[str]) -> None:
+        stack.append(node)
+        on_stack.add(node)
+        for successor in edges[node]:
+            if successor in on_stack:
+                cycle = stack[stack.index(successor) :]
+                start = min(range(len(cycle)), key=lambda i: order[cycle[i]])
+                cycle = cycle[start:] + cycle[:start]
+                cycles.setdefault(tuple(cycle), cycle)
+            elif successor not in done:
+                visit(successor, stack, on_stack)
+        stack.pop()
+        on_stack.discard(node)
+        done.add(node)
+
+    for lesson_id in course.lessons:
+        if lesson_id not in done:
+            visit(lesson_id, [], set())
+    return sorted(cycles.values(), key=lambda c: order[c[0]])
+
+
+def check_exercise_ids(course: Course) -> list[Problem]:
+    """Ids are `<lesson-id>/eN` for their own lesson, and unique in the course."""
+    problems = []
+    seen: dict[str, tuple[Lesson, Exercise]] = {}
+    for lesson, exercise in _exercises(course):
+        if not re.fullmatch(re.escape(lesson.id) + r"/e[1-9][0-9]*", exercise.id):
+            problems.append(
+                Problem(
+                    lesson.path,
+                    exercise.line,
+                    f"exercise id '{exercise.id}' is not of the form {lesson.id}/eN (N = 1, 2, ...)",
+                )
+            )
+        if exercise.id in seen:
+            other_lesson, other = seen[exercise.id]
+            where = f"line {other.line}" if other_lesson is lesson else f"{other_lesson.path.name}:{other.line}"
+            problems.append(Problem(lesson.path, exercise.line, f"exercise id '{exercise.id}' is used twice (also at {where})"))
+        else:
+            seen[exercise.id] = (lesson, exercise)
+    return problems
+
+
+def check_hints(course: Course) -> list[Problem]:
+    return [
+        Problem(lesson.path, exercise.line, f"exercise {exercise.id} has no hints: give at least one")
+        for lesson, exercise in _exercises(course)
+        if not exercise.hints
+    ]
+
+
+def check_playable(course: Course) -> list[Problem]:
+    return [
+        Problem(lesson.path, exercise.line, f"exercise {exercise.id}: not yet playable (kind {exercise.kind})", "warning")
+        for lesson, exercise in _exercises(course)
+        if exercise.kind in ENGINE_KINDS
+    ]
+
+
+def check_page_length(course: Course) -> list[Problem]:
+    """Textual's Markdown slows down with many blocks: warn above about 30 on a page."""
+    problems = []
+    for lesson in course.lessons.values():
+        for page in lesson.pages:
+            blocks = sum(count_blocks(s.markdown) for s in page.segments if isinstance(s, Prose))
+            if blocks > LONG_PAGE_BLOCKS:
+                problems.append(
+                    Problem(
+                        lesson.path,
+                        page.line,
+                        f"page '{page.title}' has {blocks} Markdown blocks; keep a page to about "
+                        f"{LONG_PAGE_BLOCKS} (split it with a '## ' heading)",
+                        "warning",
+                    )
+                )
+    return problems
+
+
+
+
+# -- mathematics ---------------------------------------------------------------------------------
+
+
+def _optional_module(name: str, attributes: tuple[str, ...]) -> tuple[ModuleType | None, str]:
+    """The module if it has `attributes`, else None and why (so a course can be checked before
+    every engine exists)."""
+    try:
+        module = importlib.import_module(name)
+    except ImportError as exc:
+        return None, str(exc)
+    missing = [a for a in attributes if not hasattr(module, a)]
+    if missing:
+        return None, f"{name} has no {', '.join(missing)}"
+    return module, ""
+
+
+def _unavailable(course: Course, what: str, why: str) -> list[Problem]:
+    path = next(iter(course.lessons.values())).path.parent / MANIFEST if course.lessons else None
+    if path is None:
+        return []
+    return [Problem(path, 1, f"{what} not checked: {why}", "warning")]
+
+
+def _math_error_text(exc: Exception) -> str:
+    message = getattr(exc, "message", None) or str(exc)
+    column = getattr(exc, "column", None)
+    return f"{message} (column {column})" if column and "column" not in message else message
+
+
+def check_math(course: Course) -> list[Problem]:
+    """Each line of a math block, and each expression of a plot, must parse."""
+    mathlang, why = _optional_module("tutor.mathlang", ("parse_formula", "parse", "MathError"))
+    if mathlang is None:
+        return _unavailable(course, "math blocks and plot expressions", why)
+    problems = []
+    for lesson in course.lessons.values():
+        for page in lesson.pages:
+            for segment in page.segments:
+                if isinstance(segment, MathBlock):
+                    problems.extend(_math_block(mathlang, lesson, segment))
+                elif isinstance(segment, PlotBlock):
+                    problems.extend(_plot(mathlang, lesson, segment))
+    return problems
+
+
+# `d/dx x^2` parses, as the fraction d/dx times x²: almost never what the author meant.
+_DERIVATIVE_OPERATOR = re.compile(r"(?<![\w.])d/d[^\W\d]\w*\s*[(\w]")
+
+
+def _math_block(mathlang: ModuleType, lesson: Lesson, block: MathBlock) -> list[Problem]:
+    problems = []
+    numbers = block.line_numbers or (block.line,) * len(block.lines)
+    for text, line in zip(block.lines, numbers):
+        try:
+            mathlang.parse_formula(text)
+        except mathlang.MathError as exc:
+            problems.append(Problem(lesson.path, line, f"math: {_math_error_text(exc)}: {text}"))
+            continue
+        if _DERIVATIVE_OPERATOR.search(text):
+            problems.append(
+                Problem(
+                    lesson.path,
+                    line,
+                    f"math: 'd/d…' in front of an expression reads as a fraction times it; "
+                    f"write the result, and the operator in prose: {text}",
+                    "warning",
+                )
+            )
+    return problems
+
+
+def _plot(mathlang: ModuleType, lesson: Lesson, plot: PlotBlock) -> list[Problem]:
+    problems = []
+    for field, text, _ in plot_expressions(plot.data):
+        try:
+            mathlang.parse(text, variables=("x",))
+        except mathlang.MathError as exc:
+            line = plot.lines.get(field, plot.line)
+            problems.append(Problem(lesson.path, line, f"plot {field}: {_math_error_text(exc)}: {text}"))
+    return problems
+
+
+def check_answers(course: Course) -> list[Problem]:
+    """The checker's self-check on every part: references parse, are defined on the domain and
+    are accepted by their own checker; listed mistakes are rejected."""
+    checking, why = _optional_module("tutor.checking", ("self_check",))
+    if checking is None:
+        return _unavailable(course, "exercise answers", why)
+    problems = []
+    for lesson, exercise in _exercises(course):
+        for part in exercise.parts:
+            name = f"{exercise.id}#{part.key}" if part.key else exercise.id
+            try:
+                messages = checking.self_check(part.spec)
+            except Exception as exc:  # a checker bug must not hide the other exercises
+                messages = [f"the checker's self-check failed: {type(exc).__name__}: {exc}"]
+            problems.extend(Problem(lesson.path, exercise.line, f"exercise {name}: {m}") for m in messages)
+    return problems
+
+
+# Every rule but the self-check, in the order their problems are listed.
+RULES: tuple[Callable[[Course], list[Problem]], ...] = (
+    check_requires,
+    check_exercise_ids,
+    check_hints,
+    check_playable,
+    check_page_length,
+    check_math,
+)

@@ -12,3 +12,9 @@ def service():
     svc.warm()
     yield svc
     svc.close()
+
+
+@pytest.fixture(autouse=True)
+def _isolated_saves(tmp_path_factory, monkeypatch):
+    """No test writes to the checkout's saves/ folder: every run gets its own save directory."""
+    monkeypatch.setenv("TUTOR_SAVE_DIR", str(tmp_path_factory.mktemp("saves")))

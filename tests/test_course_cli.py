@@ -211,4 +211,15 @@ def test_the_installed_command(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["status"] == "correct"
-    assert list(tmp_path.iterdir()) == []  # nothing saved (the progress store comes later)
+    saved = json.loads((tmp_path / "default.json").read_text())
+    assert saved["exercises"]["slopes/e1"]["status"] == "solved"
+
+
+def test_no_save_writes_nothing(tmp_path):
+    env = {**os.environ, "TUTOR_SAVE_DIR": str(tmp_path)}
+    result = subprocess.run(
+        [sys.executable, "-m", "tutor", "check", "--lessons", str(LESSONS), "slopes/e1", "5", "--no-save"],
+        capture_output=True, text=True, env=env, timeout=120,
+    )
+    assert result.returncode == 1, result.stderr
+    assert list(tmp_path.iterdir()) == []

@@ -1,0 +1,154 @@
+"""A learner's session without any UI: the course, the save file and the checker together.
+
+The TUI holds one of these and only calls it; tests drive it headlessly. Every write goes
+through the progress store and is durable when the call returns; failures come back as
+messages (`SessionError`), never as exceptions the UI would have to understand.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from tutor.checking.verdict import Verdict
+from tutor.lessons.loader import load_course
+from tutor.lessons.model import Course, Exercise, Lesson
+from tutor.progress import LoadIssue, ProgressError, ProgressStore, open_profile
+from tutor.progress.model import ExerciseProgress, LessonPosition, Profile
+from tutor.progress.report import LessonReport, lesson_report
+
+
+class SessionError(Exception):
+    """Something the learner should be told (a save failed, a profile is read-only...)."""
+
+
+@dataclass(frozen=True)
+class ContinueTarget:
+    lesson: Lesson
+    page: int
+    position: LessonPosition
+
+    @property
+    def label(self) -> str:
+        page = self.lesson.pages[self.page]
+        return f"Continue: {self.lesson.title} — {page.title}"
+
+
+class Session:
+    def __init__(self, course: Course, store: ProgressStore, load_issue: LoadIssue | None,
+                 lessons_dir: Path, save_dir: Path) -> None:
+        self.course = course
+        self.store = store
+        self.load_issue = load_issue
+        self.lessons_dir = lessons_dir
+        self.save_dir = save_dir
+
+    @classmethod
+    def open(cls, lessons_dir: Path, save_dir: Path, profile: str) -> Session:
+        course = load_course(lessons_dir)
+        store, issue = open_profile(save_dir, profile)
+        return cls(course, store, issue, lessons_dir, save_dir)
+
+    # -- reading -------------------------------------------------------------------------------------
+    @property
+    def profile(self) -> Profile:
+        return self.store.profile
+
+    @property
+    def profile_name(self) -> str:
+        return self.store.name
+
+    def record(self, exercise_id: str) -> ExerciseProgress:
+        return self.profile.exercise(exercise_id)
+
+    def lesson_report(self, lesson: Lesson) -> LessonReport:
+        return lesson_report(lesson, self.profile)
+
+    def lesson_state(self, lesson: Lesson) -> str:
+        """'solved' when every exercise is solved, 'started' when any is touched, else 'new'."""
+        report = self.lesson_report(lesson)
+        if report.total and report.solved == report.total:
+            return "solved"
+        touched = report.solved + report.attempted + report.revealed
+        if touched or lesson.id in self.profile.lessons:
+            return "started"
+        return "new"
+
+    def course_progress(self) -> tuple[int, int]:
+        solved = total = 0
+        for lesson in self.course.lessons.values():
+            report = self.lesson_report(lesson)
+            solved += report.solved
+            total += report.total
+        return solved, total
+
+    def unfinished_prerequisites(self, lesson: Lesson) -> list[Lesson]:
+        out = []
+        for lesson_id in lesson.requires:
+            required = self.course.lessons.get(lesson_id)
+            if required is not None and self.lesson_state(required) != "solved":
+                out.append(required)
+        return out
+
+    def position(self, lesson: Lesson) -> LessonPosition:
+        return self.profile.lessons.get(lesson.id) or LessonPosition()
+
+    def continue_target(self) -> ContinueTarget | None:
+        lesson_id = self.profile.last_lesson
+        lesson = self.course.lessons.get(lesson_id) if lesson_id else None
+        if lesson is None or not lesson.pages:
+            return None
+        position = self.position(lesson)
+        page = min(max(position.page, 0), len(lesson.pages) - 1)
+        return ContinueTarget(lesson, page, position)
+
+    def find_exercise(self, exercise_id: str) -> tuple[Lesson, int, Exercise] | None:
+        """The lesson and page index an exercise is on."""
+        lesson = self.course.lessons.get(exercise_id.split("/", 1)[0])
+        if lesson is None:
+            return None
+        for index, page in enumerate(lesson.pages):
+            for exercise in page.exercises:
+                if exercise.id == exercise_id:
+                    return lesson, index, exercise
+        return None
+
+    # -- writing (each durable on return) -------------------------------------------------------------
+    def _write(self, action, *args, **kwargs):
+        try:
+            return action(*args, **kwargs)
+        except ProgressError as exc:
+            raise SessionError(str(exc)) from exc
+        except OSError as exc:
+            raise SessionError(f"could not save progress: {exc.strerror or exc}") from exc
+
+    def record_verdict(self, exercise: Exercise, part_key: str, answer: str, verdict: Verdict) -> ExerciseProgress:
+        if verdict.status == "invalid":
+            return self.record(exercise.id)  # an unreadable answer costs no attempt
+        return self._write(self.store.record_verdict, exercise, part_key, answer, verdict)
+
+    def record_hint(self, exercise: Exercise, rung: int) -> ExerciseProgress:
+        return self._write(self.store.record_hint, exercise.id, rung)
+
+    def record_reveal(self, exercise: Exercise) -> ExerciseProgress:
+        return self._write(self.store.record_reveal, exercise.id, exercise.content_hash)
+
+    def set_draft(self, exercise: Exercise, part_key: str, text: str) -> None:
+        self._write(self.store.set_draft, exercise.id, text, part_key)
+
+    def set_position(self, lesson: Lesson, page: int, scroll: float, focused: str | None) -> None:
+        self._write(self.store.set_position, lesson.id, page, scroll, focused)
+
+    def set_setting(self, key: str, value) -> None:
+        self._write(self.store.set_setting, key, value)
+
+    def reset_exercise(self, exercise: Exercise) -> bool:
+        return self._write(self.store.reset_exercise, exercise.id)
+
+    def recover_from_backup(self) -> None:
+        self._write(self.store.recover_from_backup)
+        self.load_issue = self.store.issue
+
+    def start_fresh(self) -> None:
+        self._write(self.store.start_fresh)
+        self.load_issue = self.store.issue

@@ -1,0 +1,1 @@
+"""The Textual front end: screens and widgets that only call `tutor.session` and the checker."""

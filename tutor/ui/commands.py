@@ -1,0 +1,46 @@
+"""Command palette entries: go to a lesson or exercise, reset an exercise, switch profile or theme."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+
+class TutorCommands(Provider):
+    def _commands(self) -> list[tuple[str, object, str]]:
+        app = self.app
+        session = app.session
+        out: list[tuple[str, object, str]] = []
+        for lesson in session.course.lessons.values():
+            out.append((f"Go to lesson: {lesson.title}", partial(app.open_lesson, lesson.id),
+                        f"Part {lesson.part} · {lesson.id}"))
+        for lesson in session.course.lessons.values():
+            for index, page in enumerate(lesson.pages):
+                for exercise in page.exercises:
+                    out.append((f"Go to exercise: {exercise.id}",
+                                partial(app.open_lesson, lesson.id, index, exercise.id),
+                                f"{exercise.kind} · {lesson.title}"))
+                    out.append((f"Reset exercise: {exercise.id}", partial(app.reset_exercise, exercise.id),
+                                "forget its attempts, hints and solution"))
+        from tutor.progress import list_profiles
+
+        for info in list_profiles(session.save_dir):
+            if info.name != session.profile_name:
+                out.append((f"Switch profile: {info.name}", partial(app.switch_profile, info.name), info.summary))
+        out.append(("Switch profile: new profile…", app.ask_new_profile, "start a separate save file"))
+        for theme in sorted(app.available_themes):
+            out.append((f"Switch theme: {theme}", partial(setattr, app, "theme", theme), "saved in your profile"))
+        return out
+
+    async def discover(self) -> Hits:
+        for name, action, help_text in self._commands():
+            if name.startswith(("Go to lesson", "Switch theme: textual", "Switch profile: new")):
+                yield DiscoveryHit(name, action, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, action, help_text in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), action, help=help_text)

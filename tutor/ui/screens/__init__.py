@@ -1,0 +1,1 @@
+"""Screens: the course map, a lesson, help, and small dialogs."""

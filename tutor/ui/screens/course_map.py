@@ -1,0 +1,167 @@
+"""The course map: parts and lessons with their progress, a filter, and a way back in."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Input, OptionList, ProgressBar, Static
+from textual.widgets.option_list import Option
+
+from tutor.lessons.model import Lesson
+from tutor.ui.widgets.glyphs import LESSON_GLYPHS, bar
+
+WELCOME = (
+    "Welcome! This course teaches the calculus behind machine learning, one short lesson at a "
+    "time. Pick a lesson and press Enter; type your answers the way you would write them "
+    "(F1 shows the answer syntax). Your progress is saved as you go."
+)
+
+
+class CourseMapScreen(Screen):
+    BINDINGS = [
+        Binding("slash", "filter", "Filter", id="filter"),
+        Binding("c", "continue", "Continue", id="continue"),
+        Binding("escape", "clear_filter", "Clear filter", show=False),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="map"):
+            with Horizontal(id="map-top"):
+                yield Button("Continue", id="continue", variant="primary")
+                yield Static(WELCOME, id="welcome")
+            with Horizontal(id="overall"):
+                yield Static("", id="overall-label")
+                yield ProgressBar(total=1, show_eta=False, show_percentage=True, id="overall-bar")
+            yield Input(placeholder="Filter lessons by title (press / to focus)", id="filter")
+            yield OptionList(id="lessons")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_progress()
+        target = self.app.session.continue_target()
+        if target is not None:
+            self.query_one("#continue", Button).focus()
+        else:
+            self.query_one("#lessons", OptionList).focus()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_progress()
+
+    # -- drawing ------------------------------------------------------------------------------------
+    def refresh_progress(self) -> None:
+        session = self.app.session
+        target = session.continue_target()
+        button = self.query_one("#continue", Button)
+        welcome = self.query_one("#welcome", Static)
+        button.display = target is not None
+        welcome.display = target is None
+        if target is not None:
+            button.label = target.label
+        solved, total = session.course_progress()
+        self.query_one("#overall-label", Static).update(f"{solved} of {total} exercises solved")
+        progress = self.query_one("#overall-bar", ProgressBar)
+        progress.update(total=max(total, 1), progress=solved)
+        self._fill(self.query_one("#filter", Input).value)
+
+    def _fill(self, query: str) -> None:
+        session = self.app.session
+        options = self.query_one("#lessons", OptionList)
+        highlighted = options.highlighted_option.id if options.highlighted_option is not None else None
+        options.clear_options()
+        needle = query.strip().lower()
+        for part in session.course.parts:
+            lessons = [session.course.lessons[i] for i in part.lesson_ids if i in session.course.lessons]
+            shown = [lesson for lesson in lessons if not needle or needle in lesson.title.lower()
+                     or needle in lesson.id]
+            if not shown:
+                continue
+            solved = sum(session.lesson_report(lesson).solved for lesson in lessons)
+            total = sum(session.lesson_report(lesson).total for lesson in lessons)
+            header = Text.assemble((f"Part {part.number}. {part.title}", "bold"), f"   {solved}/{total}")
+            options.add_option(Option(header, disabled=True))
+            for number, lesson in enumerate(lessons, start=1):
+                if lesson in shown:
+                    options.add_option(Option(self._row(lesson, part.number, number), id=lesson.id))
+        if not options.option_count:
+            options.add_option(Option(Text(f"No lesson matches '{query}'.", "italic"), disabled=True))
+        if highlighted is not None:
+            try:
+                options.highlighted = options.get_option_index(highlighted)
+            except Exception:  # the lesson is filtered out now
+                pass
+
+    def _row(self, lesson: Lesson, part: int, number: int) -> Text:
+        session = self.app.session
+        report = session.lesson_report(lesson)
+        state = "broken" if lesson.broken else session.lesson_state(lesson)
+        glyph, word = LESSON_GLYPHS[state]
+        row = Text.assemble(
+            (f" {glyph} ", f"bold {'green' if state == 'solved' else ''}".strip()),
+            f"{part}.{number} ",
+            (lesson.title, "bold" if state == "started" else ""),
+        )
+        details = Text.assemble(
+            f"   {lesson.minutes} min  ",
+            bar(report.solved, report.total, 10),
+            f" {report.solved}/{report.total}  {word}",
+        )
+        missing = session.unfinished_prerequisites(lesson)
+        if missing:
+            details.append(f"  ⚠ first: {', '.join(m.title for m in missing)}", style="italic")
+        if lesson.broken:
+            details.append("  ✗ this lesson has errors", style="bold red")
+        return Text.assemble(row, "\n", details)
+
+    # -- events -------------------------------------------------------------------------------------
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "filter":
+            self._fill(event.value)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        options = self.query_one("#lessons", OptionList)
+        options.focus()
+        for index in range(options.option_count):
+            if not options.get_option_at_index(index).disabled:
+                options.highlighted = index
+                break
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            self.open(event.option.id)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "continue":
+            self.action_continue()
+
+    def open(self, lesson_id: str) -> None:
+        session = self.app.session
+        lesson = session.course.lessons[lesson_id]
+        missing = session.unfinished_prerequisites(lesson)
+        if not missing:
+            self.app.open_lesson(lesson_id)
+            return
+        from tutor.ui.screens.dialogs import ConfirmScreen
+
+        names = ", ".join(m.title for m in missing)
+        question = f"“{lesson.title}” builds on {names}, which you have not finished. Open it anyway?"
+        self.app.push_screen(ConfirmScreen(question, yes="Open anyway", no="Not now"),
+                             lambda yes: self.app.open_lesson(lesson_id) if yes else None)
+
+    def action_continue(self) -> None:
+        target = self.app.session.continue_target()
+        if target is None:
+            self.notify("Nothing to continue yet: pick a lesson.")
+            return
+        self.app.open_lesson(target.lesson.id, page=target.page)
+
+    def action_filter(self) -> None:
+        self.query_one("#filter", Input).focus()
+
+    def action_clear_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.value = ""
+        self.query_one("#lessons", OptionList).focus()

@@ -1,0 +1,397 @@
+"""An exercise: prompt, answer boxes with a live reading, verdicts, hints and the solution.
+
+The card checks answers itself (through the app's checker, off the UI thread) and reports what
+happened with messages; the screen records them in the save file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.timer import Timer
+from textual.widget import Widget
+from textual.widgets import Button, Input, LoadingIndicator, Markdown, RadioButton, RadioSet, Static
+
+from tutor.checking.verdict import Verdict
+from tutor.lessons.model import Exercise, ExercisePart
+from tutor.progress.model import ExerciseProgress
+from tutor.ui.widgets.glyphs import EXERCISE_GLYPHS
+
+PREVIEW_DELAY_S = 0.25
+DRAFT_DELAY_S = 0.6
+ENGINE_FOR_KIND = {"backprop": "the backprop stepper", "code": "the code runner", "gd": "the gradient-descent playground"}
+
+
+def verdict_text(verdict: Verdict) -> Text:
+    """The verdict as shown under an answer: a mark and a word first, so colour is not needed."""
+    if verdict.status == "correct":
+        head = ("✓ Correct. ", "bold green")
+        body = verdict.message.removeprefix("Correct.").strip()
+    elif verdict.status == "incorrect":
+        head = ("✗ Not yet. ", "bold red")
+        body = verdict.message
+    else:
+        head = ("! Can't read that. ", "bold yellow")
+        body = verdict.message
+    text = Text.assemble(head, body)
+    if verdict.extra.get("caret"):
+        text.append("\n" + verdict.extra["caret"], style="bold")
+    for entry in verdict.entries:
+        mark = "✓" if entry.correct else "✗"
+        where = ", ".join(str(i + 1) for i in entry.index)
+        text.append(f"\n  {mark} entry {where}" + (f": {entry.message}" if entry.message else ""))
+    return text
+
+
+def reading_text(verdict: Verdict) -> Text:
+    """'read as' with the 2-D form, or the syntax error with a caret."""
+    if verdict.status == "invalid":
+        if not verdict.message:
+            return Text("")
+        text = Text.assemble(("! ", "bold yellow"), verdict.message)
+        if verdict.extra.get("caret"):
+            text.append("\n" + verdict.extra["caret"])
+        return text
+    text = Text("read as:\n", style="dim")
+    text.append(verdict.pretty or verdict.interpreted)
+    for note in verdict.notes:
+        text.append(f"\n· {note}", style="italic")
+    return text
+
+
+def show(widget: Static, content: Text | str) -> None:
+    """Update a Static and hide it while it is empty, so an unanswered card stays compact."""
+    widget.update(content)
+    widget.display = bool(str(content))
+
+
+@dataclass
+class _Pending:
+    timer: Timer | None = None
+
+
+class AnswerRow(Vertical):
+    """One answer box (an exercise, or one part of it) with its reading and verdict."""
+
+    def __init__(self, exercise: Exercise, part: ExercisePart, draft: str, solved: bool) -> None:
+        super().__init__(classes="answer-row")
+        self.exercise = exercise
+        self.part = part
+        self.draft = draft
+        self.solved = solved
+        self._preview = _Pending()
+        self._draft = _Pending()
+
+    @property
+    def key(self) -> str:
+        return self.part.key
+
+    def compose(self) -> ComposeResult:
+        if self.part.key:
+            yield Static(Text(f"({self.part.key}) {self.part.prompt}"), classes="part-prompt")
+        placeholder = {"numeric": "a number, e.g. 0.5 or 3e", "vector": "[a, b, ...]",
+                       "matrix": "[[a, b], [c, d]]"}.get(self.part.spec.kind, "your answer")
+        yield Input(self.draft, placeholder=placeholder, id=f"answer-{self.part.key or 'main'}")
+        yield Static("", classes="reading")
+        yield LoadingIndicator(classes="checking")
+        yield Static("✓ Solved." if self.solved else "", classes="verdict")
+
+    def on_mount(self) -> None:
+        self.query_one(".checking").display = False
+        for empty in self.query(".reading, .verdict"):
+            empty.display = bool(str(empty.render()))
+        if self.draft:
+            self.request_preview(self.draft)
+
+    # -- live reading ---------------------------------------------------------------------------------
+    @on(Input.Changed)
+    def typed(self, event: Input.Changed) -> None:
+        event.stop()
+        for pending, delay, action in ((self._preview, PREVIEW_DELAY_S, self.request_preview),
+                                       (self._draft, DRAFT_DELAY_S, self.save_draft)):
+            if pending.timer is not None:
+                pending.timer.stop()
+            pending.timer = self.set_timer(delay, lambda a=action, v=event.value: a(v))
+
+    def request_preview(self, text: str) -> None:
+        if not text.strip():
+            show(self.query_one(".reading", Static), "")
+            return
+        self.preview(text)
+
+    @work(thread=True, exclusive=True, group="preview", exit_on_error=False)
+    def preview(self, text: str) -> None:
+        verdict = self.app.checker.preview(text, self.part.spec.declared if self.part.spec.kind not in
+                                           ("numeric",) else ())
+        if self.query_one(Input).value == text:  # skip readings of text already replaced
+            self.app.call_from_thread(show, self.query_one(".reading", Static), reading_text(verdict))
+
+    def save_draft(self, text: str) -> None:
+        self._draft.timer = None
+        self.post_message(ExerciseCard.DraftChanged(self.exercise, self.part.key, text))
+
+    def take_pending_draft(self) -> str | None:
+        """The typed text not yet saved, if any; the caller writes it (on quit, a page change...)."""
+        if self._draft.timer is None:
+            return None
+        self._draft.timer.stop()
+        self._draft.timer = None
+        return self.query_one(Input).value
+
+    # -- checking -------------------------------------------------------------------------------------
+    @on(Input.Submitted)
+    def submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        pending = self.take_pending_draft()
+        if pending is not None:
+            self.save_draft(pending)
+        self.run_check(event.value)
+
+    def run_check(self, answer: str) -> None:
+        self.query_one(".checking").display = True
+        show(self.query_one(".verdict", Static), Text("checking…", style="italic"))
+        self.check(answer)
+
+    @work(thread=True, exclusive=True, group="check", exit_on_error=False)
+    def check(self, answer: str) -> None:
+        verdict = self.app.checker.check(self.part.spec, answer)
+        self.app.call_from_thread(self.show_verdict, answer, verdict)
+
+    def show_verdict(self, answer: str, verdict: Verdict) -> None:
+        self.query_one(".checking").display = False
+        shown = self.query_one(".verdict", Static)
+        show(shown, verdict_text(verdict))
+        if verdict.interpreted or verdict.pretty:
+            show(self.query_one(".reading", Static), reading_text(verdict))
+        self.call_after_refresh(shown.scroll_visible, animate=False)
+        self.post_message(ExerciseCard.Checked(self.exercise, self.part.key, answer, verdict))
+
+
+class ChoiceRow(Vertical):
+    """A choice: arrow keys or number keys pick, Enter or the Check button checks."""
+
+    def __init__(self, exercise: Exercise, part: ExercisePart, draft: str, solved: bool) -> None:
+        super().__init__(classes="answer-row")
+        self.exercise = exercise
+        self.part = part
+        self.draft = draft
+        self.solved = solved
+        self._ready = False  # a saved pick restored on mount is not a new answer
+
+    @property
+    def key(self) -> str:
+        return self.part.key
+
+    def compose(self) -> ComposeResult:
+        if self.part.key:
+            yield Static(Text(f"({self.part.key}) {self.part.prompt}"), classes="part-prompt")
+        with RadioSet(id=f"choice-{self.part.key or 'main'}"):
+            for index, option in enumerate(self.part.spec.options):
+                letter = chr(ord("a") + index)
+                yield RadioButton(f"({letter}) {option}", value=self.draft == letter)
+        yield LoadingIndicator(classes="checking")
+        yield Static("✓ Solved." if self.solved else "", classes="verdict")
+
+    def on_mount(self) -> None:
+        self.query_one(".checking").display = False
+        verdict = self.query_one(".verdict")
+        verdict.display = bool(str(verdict.render()))
+        self.call_after_refresh(setattr, self, "_ready", True)
+
+    @property
+    def picked(self) -> str | None:
+        index = self.query_one(RadioSet).pressed_index
+        return None if index < 0 else chr(ord("a") + index)
+
+    def pick(self, index: int) -> None:
+        buttons = list(self.query(RadioButton))
+        if 0 <= index < len(buttons):
+            buttons[index].value = True
+
+    @on(RadioSet.Changed)
+    def changed(self, event: RadioSet.Changed) -> None:
+        # Picking an option (Enter, Space, a number key or a click) is the answer: check it.
+        event.stop()
+        if self._ready and self.picked is not None:
+            self.post_message(ExerciseCard.DraftChanged(self.exercise, self.part.key, self.picked))
+            self.run_check()
+
+    def take_pending_draft(self) -> str | None:
+        """Choices are saved the moment they change."""
+        return None
+
+    def run_check(self, _answer: str = "") -> None:
+        picked = self.picked
+        if picked is None:
+            show(self.query_one(".verdict", Static), Text("Pick an option first (arrow keys or 1–9).", "italic"))
+            return
+        self.query_one(".checking").display = True
+        self.check(picked)
+
+    @work(thread=True, exclusive=True, group="check", exit_on_error=False)
+    def check(self, answer: str) -> None:
+        verdict = self.app.checker.check(self.part.spec, answer)
+        self.app.call_from_thread(self.show_verdict, answer, verdict)
+
+    def show_verdict(self, answer: str, verdict: Verdict) -> None:
+        self.query_one(".checking").display = False
+        shown = self.query_one(".verdict", Static)
+        show(shown, verdict_text(verdict))
+        self.call_after_refresh(shown.scroll_visible, animate=False)
+        self.post_message(ExerciseCard.Checked(self.exercise, self.part.key, answer, verdict))
+
+
+class ExerciseCard(Vertical, can_focus=False):
+    BINDINGS = [
+        Binding("f2", "hint", "Hint", id="hint"),
+        Binding("f3", "reveal", "Solution", id="reveal"),
+        Binding("enter", "check", "Check", show=False),
+        *[Binding(str(n), f"pick({n - 1})", show=False) for n in range(1, 10)],
+    ]
+
+    # -- messages up ------------------------------------------------------------------------------------
+    class Checked(Message):
+        def __init__(self, exercise: Exercise, part: str, answer: str, verdict: Verdict) -> None:
+            super().__init__()
+            self.exercise, self.part, self.answer, self.verdict = exercise, part, answer, verdict
+
+    class DraftChanged(Message):
+        def __init__(self, exercise: Exercise, part: str, text: str) -> None:
+            super().__init__()
+            self.exercise, self.part, self.text = exercise, part, text
+
+    class HintShown(Message):
+        def __init__(self, exercise: Exercise, rung: int) -> None:
+            super().__init__()
+            self.exercise, self.rung = exercise, rung
+
+    class RevealAsked(Message):
+        def __init__(self, exercise: Exercise) -> None:
+            super().__init__()
+            self.exercise = exercise
+
+    def __init__(self, exercise: Exercise, record: ExerciseProgress) -> None:
+        super().__init__(classes="exercise", id=f"ex-{exercise.id.replace('/', '-')}")
+        self.exercise = exercise
+        self.record = record
+        self.hints_shown = record.hints_used
+
+    def compose(self) -> ComposeResult:
+        yield Static(self._title(), classes="exercise-title")
+        yield Markdown(self.exercise.prompt, classes="prompt")
+        if not self.exercise.playable:
+            engine = ENGINE_FOR_KIND.get(self.exercise.kind, "a later version")
+            yield Static(Text(f"This {self.exercise.kind} exercise becomes playable with {engine}. "
+                              "Its hints and solution are here already.", style="italic"), classes="unplayable")
+        else:
+            for part in self.exercise.parts:
+                draft = self.record.drafts.get(part.key, "")
+                solved = self.record.solved or part.key in self.record.parts_solved
+                row_type = ChoiceRow if part.spec.kind == "choice" else AnswerRow
+                yield row_type(self.exercise, part, draft, solved)
+        with Horizontal(classes="card-buttons"):
+            if self.exercise.playable:
+                yield Button("Check ⏎", id="check", variant="primary", compact=True)
+            yield Button("Hint F2", id="hint", compact=True)
+            yield Button("Solution F3", id="reveal", compact=True)
+        yield Static(self._hints_text(), classes="hints")
+        yield Markdown(self.exercise.solution if self.record.revealed else "", classes="solution")
+
+    def on_mount(self) -> None:
+        self.query_one(".hints").display = self.hints_shown > 0
+        self.query_one(".solution").display = self.record.revealed
+
+    def _title(self) -> Text:
+        glyph, word = EXERCISE_GLYPHS.get(self.record.status, ("·", "new"))
+        return Text.assemble((f"{glyph} ", "bold"), ("Exercise ", "bold"), self.exercise.id,
+                             (f"  · {self.exercise.kind} · {word}", "dim"))
+
+    def _hints_text(self) -> Text:
+        text = Text()
+        for rung, hint in enumerate(self.exercise.hints[: self.hints_shown], start=1):
+            text.append(f"Hint {rung}/{len(self.exercise.hints)}: ", style="bold")
+            text.append(hint.strip() + ("\n" if rung < self.hints_shown else ""))
+        return text
+
+    # -- attributes down -------------------------------------------------------------------------------
+    def update_record(self, record: ExerciseProgress) -> None:
+        self.record = record
+        self.query_one(".exercise-title", Static).update(self._title())
+
+    def show_solution(self) -> None:
+        solution = self.query_one(".solution", Markdown)
+        solution.update(self.exercise.solution)
+        solution.display = True
+
+    # -- rows -------------------------------------------------------------------------------------------
+    def rows(self) -> list[AnswerRow | ChoiceRow]:
+        return list(self.query(AnswerRow)) + list(self.query(ChoiceRow))
+
+    def focused_row(self) -> AnswerRow | ChoiceRow | None:
+        focused = self.app.focused
+        for row in self.rows():
+            if focused is not None and (focused is row or row in focused.ancestors):
+                return row
+        rows = self.rows()
+        return rows[0] if rows else None
+
+    def focus_answer(self) -> None:
+        rows = self.rows()
+        if rows:
+            target = rows[0].query_one(Input) if isinstance(rows[0], AnswerRow) else rows[0].query_one(RadioSet)
+            target.focus()
+
+    def pending_drafts(self) -> list[tuple[str, str]]:
+        """(part key, text) for every answer box typed in but not saved yet."""
+        out = []
+        for row in self.rows():
+            text = row.take_pending_draft()
+            if text is not None:
+                out.append((row.key, text))
+        return out
+
+    # -- actions ----------------------------------------------------------------------------------------
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        {"check": self.action_check, "hint": self.action_hint, "reveal": self.action_reveal}[event.button.id]()
+
+    def action_check(self) -> None:
+        row = self.focused_row()
+        if row is None:
+            return
+        if isinstance(row, AnswerRow):
+            pending = row.take_pending_draft()
+            if pending is not None:
+                row.save_draft(pending)
+            row.run_check(row.query_one(Input).value)
+        else:
+            row.run_check()
+
+    def action_pick(self, index: int) -> None:
+        row = self.focused_row()
+        if isinstance(row, ChoiceRow):
+            row.pick(index)
+
+    def action_hint(self) -> None:
+        if not self.exercise.hints:
+            self.notify("This exercise has no hints.")
+            return
+        if self.hints_shown >= len(self.exercise.hints):
+            self.notify("That was the last hint; F3 shows the worked solution.")
+            return
+        self.hints_shown += 1
+        hints = self.query_one(".hints", Static)
+        hints.update(self._hints_text())
+        hints.display = True
+        self.post_message(self.HintShown(self.exercise, self.hints_shown))
+
+    def action_reveal(self) -> None:
+        if self.query_one(".solution").display:
+            return
+        self.post_message(self.RevealAsked(self.exercise))

@@ -6,7 +6,7 @@ import json
 
 from textual.widgets import Button, Input, Markdown, OptionList, Static
 
-from tests.uikit import answer_box, card, make_app, text_of, verdict_text, wait_for
+from uikit import answer_box, card, make_app, text_of, verdict_text, wait_for
 from tutor.ui.screens.course_map import CourseMapScreen
 from tutor.ui.screens.dialogs import ConfirmScreen
 from tutor.ui.screens.help import HelpScreen

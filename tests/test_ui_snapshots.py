@@ -6,7 +6,7 @@ and look at the report before committing them.
 
 from __future__ import annotations
 
-from tests.uikit import answer_box, freeze_cursors, make_app, verdict_text, wait_for
+from uikit import answer_box, freeze_cursors, make_app, verdict_text, wait_for
 
 SIZE = (100, 32)
 
@@ -48,6 +48,8 @@ def test_exercise_after_a_wrong_answer(snap_compare, tmp_path, service):
         await pilot.press("enter")
         await wait_for(pilot, lambda: "Not yet" in verdict_text(app, "slopes/e3"))
         await wait_for(pilot, lambda: "read as" in str(app.screen.query(".reading").first().render()))
+        # The attempt is saved in the background; the card's status mark follows when it is on disk.
+        await wait_for(pilot, lambda: "attempted" in str(app.screen.query(".exercise-title").first().render()))
         freeze_cursors(app)
         await pilot.pause(0.3)
 

@@ -97,14 +97,13 @@ class CheckService:
         self.restarts = 0
         self._prepare()
 
-    def _prepare(self) -> None:
+    @staticmethod
+    def _prepare() -> None:
+        # The resource tracker passes stderr's descriptor to its process; start it while that is
+        # real. The fork server itself starts with the first worker, after the first frame.
         from multiprocessing import resource_tracker
 
         resource_tracker.ensure_running()
-        if self._ctx.get_start_method() == "forkserver":
-            from multiprocessing import forkserver
-
-            forkserver.ensure_running()
 
     # -- lifecycle ----------------------------------------------------------------------------------
     def _start(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Protocol
 
 from textual import work
@@ -28,7 +29,7 @@ DEFAULT_THEME = "textual-dark"
 
 
 class TutorApp(App[int]):
-    CSS_PATH = "tutor.tcss"
+    CSS_PATH = Path(__file__).with_name("tutor.tcss")  # absolute: subclasses live elsewhere
     TITLE = "tutor"
     SUB_TITLE = "calculus for machine learning"
     COMMANDS = App.COMMANDS | {TutorCommands}
@@ -58,7 +59,7 @@ class TutorApp(App[int]):
             from tutor.ui.screens.dialogs import SaveProblemScreen
 
             self.push_screen(SaveProblemScreen(self.session.load_issue), self._resolve_save_problem)
-        self.warm_checker()
+        self.call_after_refresh(self.warm_checker)
 
     @work(thread=True, exit_on_error=False, group="warm")
     def warm_checker(self) -> None:

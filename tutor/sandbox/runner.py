@@ -1,0 +1,510 @@
+"""Run learner code against a lesson's tests in a separate, limited Python process.
+
+`run_code` starts `python -I harness.py` (a fresh interpreter, never a fork of the tutor, which
+may be a threaded Textual app) in a new session with a temporary working folder, closed stdin
+and a minimal environment. The harness applies the resource limits to itself before any
+learner code runs and streams its findings back as JSON lines on a dedicated pipe; this side
+enforces the wall clock, caps the output it keeps, kills the whole process group when the run
+ends, and turns whatever happened into a `RunResult`.
+
+It protects the tutor from mistakes (endless loops, runaway memory, crashes, exits, fork
+loops). It is not a security boundary against code written to escape it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import selectors
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from tutor.sandbox.harness import CODE_FILE, split_tests
+
+HARNESS = Path(__file__).with_name("harness.py")
+
+RunStatus = Literal["passed", "failed", "error", "timeout", "memory", "crashed", "invalid"]
+TestStatus = Literal["passed", "failed", "error", "timeout", "memory", "crashed", "not run"]
+
+DEFAULT_ALLOWED_IMPORTS = ("math", "numpy")
+DEFAULT_TIME_LIMIT = 5.0
+DEFAULT_MEMORY_MB = 512
+OUTPUT_LIMIT = 64 * 1024  # characters of printed output kept (and bytes of raw stderr)
+RESULT_LIMIT = 8 * 1024 * 1024  # bytes of harness events kept; reprs are capped, so this is slack
+STARTUP_LIMIT = 20.0  # seconds for the interpreter and numpy to load; not counted against the learner
+KILL_GRACE = 1.0  # the harness stops the learner itself at the time limit; this is the hard stop after it
+DRAIN_LIMIT = 0.5  # seconds to collect the last output after the process group is killed
+
+# Thread pools in numpy's BLAS would count against the limits and outlive a kill; one thread suffices.
+THREAD_VARS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS",
+               "VECLIB_MAXIMUM_THREADS", "BLIS_NUM_THREADS")
+
+_CRASH_SIGNALS = {"SIGSEGV": "a segmentation fault (bad memory access)", "SIGBUS": "a bus error (bad memory access)",
+                  "SIGILL": "an illegal instruction", "SIGFPE": "a floating-point exception",
+                  "SIGABRT": "an abort"}
+
+
+@dataclass(frozen=True)
+class TestResult:
+    """One test (an `assert` of the tests), or a setup statement that failed."""
+
+    index: int  # position among the tests' top-level statements, 0-based
+    source: str  # the statement as the lesson wrote it
+    status: TestStatus
+    message: str = ""  # the assertion message, "expected 1.08, got 0.54", or "ZeroDivisionError: ..."
+    actual: str | None = None  # repr of the value the learner's code produced, when it could be found
+    expected: str | None = None  # repr of the value the test wanted (or "< 1e-05" for order comparisons)
+    tolerance: str | None = None
+    where: str | None = None  # for `all(... for x in xs)`: the first failing item, "x = 0.5"
+    traceback: str = ""  # cut down to the learner's lines, numbered as in their code
+    line: int | None = None  # the learner's line where the error was raised
+    output: str = ""  # printed while this test ran
+    setup: bool = False  # a non-assert statement of the tests (listed only when it fails)
+
+    @property
+    def passed(self) -> bool:
+        return self.status == "passed"
+
+
+@dataclass(frozen=True)
+class RunResult:
+    status: RunStatus
+    tests: tuple[TestResult, ...]
+    stdout: str  # everything the learner's code printed, in order, capped
+    message: str  # one or two sentences for the learner
+    elapsed: float  # seconds, wall clock, including interpreter startup
+    line: int | None = None  # the learner's line the message is about, if any
+    column: int | None = None  # 1-based, for syntax errors
+    stderr: str = ""  # the raw process stderr (crash reports), capped; not normally shown
+    limits: tuple[str, ...] = ()  # OS limits the child applied, e.g. "RLIMIT_AS=536870912"
+    details: dict = field(default_factory=dict)  # exit code, signal, unapplied limits...
+
+    @property
+    def passed(self) -> bool:
+        return self.status == "passed"
+
+    @property
+    def checks(self) -> tuple[TestResult, ...]:
+        """The asserts only (failed setup statements left out)."""
+        return tuple(t for t in self.tests if not t.setup)
+
+    @property
+    def passed_count(self) -> int:
+        return sum(t.passed for t in self.checks)
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        data["tests"] = [asdict(t) for t in self.tests]
+        return data
+
+
+def run_code(
+    learner_code: str,
+    tests: str | list[str] | tuple[str, ...],
+    *,
+    allowed_imports: tuple[str, ...] | list[str] = DEFAULT_ALLOWED_IMPORTS,
+    time_limit: float = DEFAULT_TIME_LIMIT,
+    memory_mb: int = DEFAULT_MEMORY_MB,
+    output_limit: int = OUTPUT_LIMIT,
+) -> RunResult:
+    """Run `learner_code`, then each statement of `tests`, in a sandboxed child process.
+
+    Blocks for at most about `time_limit` + interpreter startup (+1 s hard-stop grace); call it
+    from a worker thread in the UI. Never raises for anything the learner's code does.
+    """
+    started = time.monotonic()
+    try:
+        statements = split_tests(tests)
+    except SyntaxError as exc:
+        return RunResult("error", (), "", f"The exercise's tests do not parse (test {getattr(exc, 'item', 0) + 1}, "
+                         f"line {exc.lineno}: {exc.msg}).", time.monotonic() - started)
+    job = {"code": learner_code, "tests": [tests] if isinstance(tests, str) else list(tests),
+           "allowed_imports": list(allowed_imports), "time_limit": float(time_limit),
+           "memory_mb": int(memory_mb), "output_limit": int(output_limit)}
+    with tempfile.TemporaryDirectory(prefix="tutor-sandbox-", ignore_cleanup_errors=True) as work:
+        (Path(work) / "job.json").write_text(json.dumps(job), encoding="utf-8")
+        raw = _run_child(Path(work), float(time_limit), int(output_limit))
+    sources = [(s.source, not s.is_assert) for s in statements]
+    return _assemble(raw, sources, job, time.monotonic() - started)
+
+
+# --------------------------------------------------------------------------- the child process
+
+
+@dataclass
+class _Raw:
+    """What came back from the child, before interpretation."""
+
+    events: list[dict]
+    stdout: str
+    stderr: str
+    returncode: int | None
+    stdout_cut: bool  # more was printed than kept
+    killed_at_deadline: bool  # we stopped it: over the time limit (or a startup that never finished)
+    ready: bool  # the harness got as far as starting the learner's code
+
+
+def _child_env(work: Path) -> dict[str, str]:
+    """A minimal environment: no user variables leak in (tokens, PYTHON*), and numpy stays single-threaded."""
+    env = {"PATH": os.environ.get("PATH", os.defpath), "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8",
+           "HOME": str(work), "TMPDIR": str(work), "TMP": str(work), "TEMP": str(work)}
+    for name in ("SYSTEMROOT", "WINDIR"):  # Windows cannot start Python without them
+        if name in os.environ:
+            env[name] = os.environ[name]
+    env.update({name: "1" for name in THREAD_VARS})
+    return env
+
+
+def _run_child(work: Path, time_limit: float, output_limit: int) -> _Raw:
+    posix = os.name == "posix"
+    if posix:
+        read_fd, write_fd = os.pipe()
+        channel = str(write_fd)
+    else:  # no fd passing on Windows: a file in the work folder, read after the end
+        read_fd = write_fd = -1
+        channel = str(work / "events.jsonl")
+    command = [sys.executable, "-I", "-B", "-X", "utf8", str(HARNESS), str(work), channel]
+    try:
+        proc = subprocess.Popen(
+            command, cwd=work, env=_child_env(work), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, pass_fds=(write_fd,) if posix else (),
+            # A new session: its own process group to kill as a whole, and no controlling
+            # terminal, so nothing the learner runs can read from or draw on the tutor's terminal.
+            start_new_session=posix,
+        )
+    except OSError as exc:
+        if posix:
+            os.close(read_fd)
+            os.close(write_fd)
+        return _Raw([{"event": "tests_invalid", "message": f"could not start Python: {exc}"}], "", "", None, False,
+                    False, False)
+    if not posix:
+        return _collect_simple(proc, work, time_limit)
+    os.close(write_fd)
+    try:
+        return _collect(proc, read_fd, time_limit, output_limit)  # kills the group and reaps the child
+    except BaseException:
+        _kill_group(proc)  # collecting failed (or the tutor is quitting): never leave a runaway behind
+        raise
+    finally:
+        proc.wait()
+        for stream in (proc.stdout, proc.stderr):
+            stream.close()
+        os.close(read_fd)
+
+
+def _collect_simple(proc: subprocess.Popen, work: Path, time_limit: float) -> _Raw:
+    """Windows: no selectable pipes, no process groups, no rlimits; only one wall-clock limit. Untested."""
+    killed = False
+    try:
+        out, err = proc.communicate(timeout=STARTUP_LIMIT + time_limit + KILL_GRACE)
+    except subprocess.TimeoutExpired:
+        killed = True
+        proc.kill()
+        out, err = proc.communicate()
+    events_path = work / "events.jsonl"
+    text = events_path.read_text("utf-8", "replace")[:RESULT_LIMIT] if events_path.exists() else ""
+    return _Raw(_parse_events(text), out[:4 * OUTPUT_LIMIT].decode("utf-8", "replace"),
+                err[:OUTPUT_LIMIT].decode("utf-8", "replace"), proc.returncode, len(out) > 4 * OUTPUT_LIMIT,
+                killed, '"event": "ready"' in text)
+
+
+class _Buffer:
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.data = bytearray()
+        self.cut = False
+
+    def add(self, chunk: bytes) -> None:
+        room = self.limit - len(self.data)
+        if room > 0:
+            self.data += chunk[:room]  # the rest is read and dropped, so the child never blocks on a full pipe
+        self.cut = self.cut or len(chunk) > room
+
+
+def _collect(proc: subprocess.Popen, result_fd: int, time_limit: float, output_limit: int) -> _Raw:
+    # The harness caps print() output in characters; bytes here (up to 4 per character in UTF-8)
+    # also cap writes that bypass it, such as C code writing to fd 1.
+    buffers = {proc.stdout.fileno(): _Buffer(4 * output_limit), proc.stderr.fileno(): _Buffer(OUTPUT_LIMIT),
+               result_fd: _Buffer(RESULT_LIMIT)}
+    selector = selectors.DefaultSelector()
+    for fd in buffers:
+        os.set_blocking(fd, False)
+        selector.register(fd, selectors.EVENT_READ)
+    exit_fd = _pidfd(proc.pid)
+    if exit_fd is not None:
+        selector.register(exit_fd, selectors.EVENT_READ)  # readable the moment the child exits
+    deadline = time.monotonic() + STARTUP_LIMIT
+    ready = killed = False
+    try:
+        while True:
+            if not ready and b'"event": "ready"' in buffers[result_fd].data:
+                ready = True
+                deadline = time.monotonic() + time_limit + KILL_GRACE
+            if _exited(proc):
+                break
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                killed = True
+                break
+            for key, _ in selector.select(min(remaining, 0.05 if exit_fd is None else remaining)):
+                if key.fd == exit_fd:
+                    continue
+                _read(key.fd, buffers, selector)
+        # Kill the group before reaping the leader: its zombie keeps the group id from being reused.
+        _kill_group(proc)
+        proc.wait()
+        _drain(buffers, selector, exit_fd)
+    finally:
+        selector.close()
+        if exit_fd is not None:
+            os.close(exit_fd)
+    return _Raw(
+        events=_parse_events(buffers[result_fd].data.decode("utf-8", "replace")),
+        stdout=buffers[proc.stdout.fileno()].data.decode("utf-8", "replace"),
+        stderr=buffers[proc.stderr.fileno()].data.decode("utf-8", "replace"),
+        returncode=proc.returncode,
+        stdout_cut=buffers[proc.stdout.fileno()].cut,
+        killed_at_deadline=killed,
+        ready=ready,
+    )
+
+
+def _read(fd: int, buffers: dict[int, _Buffer], selector: selectors.BaseSelector) -> None:
+    try:
+        chunk = os.read(fd, 65536)
+    except BlockingIOError:
+        return
+    except OSError:
+        chunk = b""
+    if chunk:
+        buffers[fd].add(chunk)
+    else:
+        selector.unregister(fd)
+
+
+def _drain(buffers: dict[int, _Buffer], selector: selectors.BaseSelector, exit_fd: int | None) -> None:
+    """Read what is left in the pipes. Bounded: a process that escaped the group may hold them open."""
+    if exit_fd is not None:
+        selector.unregister(exit_fd)
+    end = time.monotonic() + DRAIN_LIMIT
+    while selector.get_map() and (remaining := end - time.monotonic()) > 0:
+        for key, _ in selector.select(remaining):
+            _read(key.fd, buffers, selector)
+
+
+def _pidfd(pid: int) -> int | None:
+    try:
+        return os.pidfd_open(pid)  # Linux 5.3+
+    except (AttributeError, OSError):
+        return None
+
+
+def _exited(proc: subprocess.Popen) -> bool:
+    """Has the child exited? Without reaping it where possible (see `_collect`)."""
+    if hasattr(os, "waitid"):
+        try:
+            return os.waitid(os.P_PID, proc.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None
+        except ChildProcessError:
+            return True
+    return proc.poll() is not None
+
+
+def _kill_group(proc: subprocess.Popen) -> None:
+    """SIGKILL the child's whole process group: it and anything it forked that stayed in the group."""
+    if os.name == "posix":
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+    elif proc.poll() is None:
+        proc.kill()
+
+
+def _parse_events(text: str) -> list[dict]:
+    events = []
+    for line in text.splitlines():
+        try:
+            event = json.loads(line)
+        except ValueError:  # a line cut short by a crash
+            continue
+        if isinstance(event, dict) and "event" in event:
+            events.append(event)
+    return events
+
+
+# --------------------------------------------------------------------------- interpretation
+
+
+_TEST_FIELDS = ("message", "actual", "expected", "tolerance", "where", "traceback", "line", "output")
+
+
+def _assemble(raw: _Raw, sources: list[tuple[str, bool]], job: dict, elapsed: float) -> RunResult:
+    events = raw.events
+    by_kind: dict[str, dict] = {}
+    finished: dict[int, TestResult] = {}
+    running: int | None = None
+    for event in events:
+        kind = event["event"]
+        by_kind[kind] = event
+        if kind == "start":
+            running = event["index"]
+        elif kind == "test":
+            finished[event["index"]] = TestResult(
+                index=event["index"], source=event["source"], status=event["status"], setup=event.get("setup", False),
+                **{k: event[k] for k in _TEST_FIELDS if event.get(k) is not None},
+            )
+            running = None
+    # The raw stdout is the whole output in order (the harness writes print() through to it).
+    cut = raw.stdout_cut or by_kind.get("done", {}).get("dropped_output", 0) > 0
+    stdout = raw.stdout + ("\n[output cut: more than the limit was printed]\n" if cut else "")
+    limits_event = by_kind.get("limits", {})
+    common = {"stdout": stdout, "elapsed": elapsed, "stderr": raw.stderr,
+              "limits": tuple(limits_event.get("applied", ())),
+              "details": {"returncode": raw.returncode, "limits_not_applied": limits_event.get("failed", [])}}
+    limit = job["time_limit"]
+
+    def tests(fill: TestStatus = "not run", message: str = "", line: int | None = None) -> tuple[TestResult, ...]:
+        """Finished tests as reported; the one that was running gets `fill`; the rest did not run."""
+        out = []
+        for index, (source, setup) in enumerate(sources):
+            if index in finished:
+                result = finished[index]
+                if not (result.setup and result.passed):
+                    out.append(result)
+            elif index == running:
+                out.append(TestResult(index, source, fill, message=message, line=line, setup=setup))
+            elif not setup:
+                out.append(TestResult(index, source, "not run", setup=setup))
+        return tuple(out)
+
+    if "tests_invalid" in by_kind:
+        text = f"This exercise cannot run: {by_kind['tests_invalid']['message']}."
+        return RunResult("error", (), message=text, **common)
+    if "invalid" in by_kind:
+        event = by_kind["invalid"]
+        line, column = event.get("line"), event.get("column")
+        if event.get("kind") == "syntax":
+            where = f" at line {line}" + (f", column {column}" if column else "") if line else ""
+            text = f"Syntax error{where}: {_sentence(event['message'])}"
+        else:
+            text = (f"Line {line}: " if line else "") + _sentence(event["message"])
+        return RunResult("invalid", tests(), message=text, line=line,
+                         column=event.get("column"), **common)
+    if "end" in by_kind:  # the harness stopped the run itself: time or memory
+        event = by_kind["end"]
+        status: RunStatus = event["status"]
+        stopped = next((i for i, t in finished.items() if t.status == status), running)
+        text = _limit_message(status, limit, job["memory_mb"], event.get("line"), stopped, finished, sources)
+        return RunResult(status, tests(status, text), message=text, line=event.get("line"), **common)
+    load = by_kind.get("load")
+    if load is not None and not load.get("ok"):
+        line = load.get("line")
+        text = f"Your code stopped with an error before the tests could run{_at(line)}: {load['message']}"
+        return RunResult("error", tests(), message=text, line=line, **common)
+    if "done" in by_kind:
+        results = tests()
+        checks = [t for t in results if not t.setup]
+        failing = [t for t in results if not t.passed]
+        if not failing:
+            return RunResult("passed", results, message=f"All {len(checks)} tests passed.", **common)
+        first = failing[0]
+        label = "A setup step of the tests" if first.setup else f"Test {_number(first, results)}"
+        text = (f"{sum(t.passed for t in checks)} of {len(checks)} tests passed. "
+                f"{label} {'failed' if first.status == 'failed' else 'raised an error'}: {first.message}")
+        return RunResult("failed", results, message=text, line=first.line, **common)
+    # No normal end: we killed it, or it died.
+    if raw.killed_at_deadline:
+        if not raw.ready:
+            return RunResult("error", (), message=f"The sandbox did not start within {STARTUP_LIMIT:g} s.", **common)
+        text = _limit_message("timeout", limit, job["memory_mb"], None, running, finished, sources)
+        return RunResult("timeout", tests("timeout", text), message=text, **common)
+    return _died(raw, tests, running, finished, sources, common, limit, job["memory_mb"])
+
+
+def _died(raw: _Raw, tests, running, finished, sources, common: dict, limit: float, memory_mb: int) -> RunResult:
+    code = raw.returncode if raw.returncode is not None else 0
+    during = _during(running, finished, sources)
+    line = _fault_line(raw.stderr)
+    common["details"]["signal"] = _signal_name(-code) if code < 0 else None
+    if code < 0:
+        name = _signal_name(-code)
+        if name == "SIGXCPU":
+            text = _limit_message("timeout", limit, memory_mb, line, running, finished, sources)
+            return RunResult("timeout", tests("timeout", text, line), message=text, line=line, **common)
+        if name == "SIGKILL":  # not ours (we only kill after deciding): on Linux, the OOM killer
+            text = (f"The system killed the Python process running your code{during}, most likely because it "
+                    f"used too much memory (the limit is {memory_mb} MB).")
+            return RunResult("memory", tests("memory", text, line), message=text, line=line, **common)
+        what = _CRASH_SIGNALS.get(name, f"signal {name}")
+        text = f"Python crashed with {what}{during}{_at(line)}. The tutor is fine; your code was stopped."
+        return RunResult("crashed", tests("crashed", text, line), message=text, line=line, **common)
+    if code == 1 and "Traceback (most recent call last)" in raw.stderr:  # the harness itself failed
+        last = raw.stderr.strip().splitlines()[-1]
+        return RunResult("error", tests(), message=f"The sandbox failed: {last}", **common)
+    text = (f"The Python process running your code ended early (exit code {code}){during}{_at(line)}, "
+            "before the tests finished. Something called os._exit() or stopped the interpreter; "
+            "an exercise function should return its result instead.")
+    return RunResult("crashed", tests("crashed", text, line), message=text, line=line, **common)
+
+
+def _limit_message(status: str, limit: float, memory_mb: int, line, running, finished, sources) -> str:
+    during = _during(running, finished, sources)
+    if status == "timeout":
+        return (f"Your code ran longer than the {limit:g} s time limit{during}{_at(line)} and was stopped. "
+                "Look for a loop that never ends.")
+    return f"Your code used more than the {memory_mb} MB memory limit{during}{_at(line)} and was stopped."
+
+
+def _during(running: int | None, finished: dict, sources: list[tuple[str, bool]]) -> str:
+    if running is None:
+        if finished or not sources:
+            return ""
+        return " while loading"
+    source, setup = sources[running]
+    asserts_before = sum(1 for s, is_setup in sources[:running] if not is_setup)
+    label = "a setup step of the tests" if setup else f"test {asserts_before + 1}"
+    return f" during {label} (`{_short(source)}`)"
+
+
+def _number(result: TestResult, results: tuple[TestResult, ...]) -> int:
+    """1-based number of a test among the asserts."""
+    return 1 + sum(1 for t in results if not t.setup and t.index < result.index)
+
+
+def _at(line: int | None) -> str:
+    return f" at line {line} of your code" if line else ""
+
+
+def _short(text: str, limit: int = 70) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    text = text[:1].upper() + text[1:]
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
+_FAULT_LINE = re.compile(r'File "' + re.escape(CODE_FILE) + r'", line (\d+)')
+
+
+def _fault_line(stderr: str) -> int | None:
+    """The learner's innermost line in a faulthandler dump (it lists the most recent call first)."""
+    match = _FAULT_LINE.search(stderr)
+    return int(match.group(1)) if match else None
+
+
+def _signal_name(number: int) -> str:
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return str(number)

@@ -468,15 +468,6 @@ def test_a_crashing_self_check_is_reported_not_raised(make_course, monkeypatch):
     one(problems, "self-check failed: RuntimeError: boom")
 
 
-def test_missing_engines_are_a_warning(make_course, monkeypatch):
-    monkeypatch.setattr(validate_module, "_optional_module", lambda name, attributes: (None, "not there"))
-    problems = problems_of(make_course({"a": lesson("a", numeric("a/e1"))}), self_check=True)
-    assert [p.message for p in warnings(problems)] == [
-        "math blocks and plot expressions not checked: not there",
-        "exercise answers not checked: not there",
-    ]
-
-
 # -- the README's examples ---------------------------------------------------------------------------------
 
 

@@ -266,6 +266,19 @@ def _service():
     return service
 
 
+def decide(service, exercise: Exercise, part: ExercisePart, answer: str) -> Verdict:
+    """The verdict from the engine that plays this kind of exercise."""
+    if exercise.kind == "backprop":
+        from tutor.autodiff.headless import check_backprop
+
+        return check_backprop(exercise.data, answer)
+    if exercise.kind == "code":
+        from tutor.sandbox.exercise import check_code
+
+        return check_code(exercise.data, answer)
+    return service.check(part.spec, answer)
+
+
 def run_check(args: argparse.Namespace) -> int:
     from tutor.lessons.address import AddressError, find_part
 
@@ -286,7 +299,7 @@ def run_check(args: argparse.Namespace) -> int:
             print(f"tutor check: {exc.message}", file=sys.stderr)
         return EXIT_BY_STATUS["invalid"]
     with _service() as service:
-        verdict = service.check(part.spec, args.answer)
+        verdict = decide(service, exercise, part, args.answer)
     from tutor.progress import ProgressError
 
     try:
@@ -336,7 +349,7 @@ def run_batch(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
                 except AddressError as exc:
                     result = refusal_json(address, exc.message, exc.reason)
                 else:
-                    verdict = service.check(part.spec, answer)
+                    verdict = decide(service, exercise, part, answer)
                     record_attempt(args, Attempt(address, exercise, part, answer, verdict))
                     result = verdict_json(address, verdict)
             stdout.write(json.dumps(result, ensure_ascii=False) + "\n")

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from tutor.checking.spec import ExerciseSpec
 from tutor.lessons.model import Course, Exercise, ExercisePart
+
+# Checked by their own engines (the backprop stepper, the code sandbox), not by the answer checker.
+OWN_ENGINE_KINDS = ("backprop", "code")
 
 
 class AddressError(LookupError):
@@ -18,6 +22,10 @@ def find_part(course: Course, address: str) -> tuple[Exercise, ExercisePart]:
         exercise = course.exercise(exercise_id)
     except KeyError:
         raise AddressError(f"no exercise '{exercise_id}' in the course", "unknown-exercise") from None
+    if exercise.kind in OWN_ENGINE_KINDS:
+        if key:
+            raise AddressError(f"{exercise_id} has no parts: use {exercise_id} without '#{key}'", "unknown-part")
+        return exercise, ExercisePart("", exercise.prompt, ExerciseSpec(exercise.kind))
     if not exercise.playable:
         raise AddressError(
             f"{exercise_id} is a {exercise.kind} exercise: it is played in the app, not checked here",

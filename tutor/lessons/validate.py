@@ -2,21 +2,19 @@
 
 The loader already reports what it finds while reading a file (bad YAML, unknown fences,
 missing or unknown fields, unknown kinds, front matter id and part). The rules here look at the
-loaded course as a whole, and at the mathematics through `tutor.mathlang` and the checker's
-self-check, which are imported only when needed.
+loaded course as a whole, and at the mathematics through `tutor.mathlang`, the checker's
+self-check, the backprop engine and the code sandbox, which are imported only when needed.
 """
 
 from __future__ import annotations
 
-import importlib
 import re
 from collections.abc import Callable, Iterable, Iterator
-from types import ModuleType
 
 from tutor.lessons.exercises import ENGINE_KINDS
 from tutor.lessons.manifest import MANIFEST
 from tutor.lessons.mdblocks import LONG_PAGE_BLOCKS, count_blocks
-from tutor.lessons.model import Course, Exercise, Lesson, MathBlock, PlotBlock, Problem, Prose
+from tutor.lessons.model import BackpropBlock, Course, Exercise, Lesson, MathBlock, PlotBlock, Problem, Prose
 from tutor.lessons.plots import plot_expressions
 
 
@@ -32,6 +30,7 @@ def validate_course(course: Course, *, self_check: bool = True) -> list[Problem]
         problems.extend(rule(course))
     if self_check:
         problems.extend(check_answers(course))
+        problems.extend(check_code(course))
     return sort_problems(problems, course)
 
 
@@ -176,26 +175,6 @@ def check_page_length(course: Course) -> list[Problem]:
 # -- mathematics ---------------------------------------------------------------------------------
 
 
-def _optional_module(name: str, attributes: tuple[str, ...]) -> tuple[ModuleType | None, str]:
-    """The module if it has `attributes`, else None and why (so a course can be checked before
-    every engine exists)."""
-    try:
-        module = importlib.import_module(name)
-    except ImportError as exc:
-        return None, str(exc)
-    missing = [a for a in attributes if not hasattr(module, a)]
-    if missing:
-        return None, f"{name} has no {', '.join(missing)}"
-    return module, ""
-
-
-def _unavailable(course: Course, what: str, why: str) -> list[Problem]:
-    path = next(iter(course.lessons.values())).path.parent / MANIFEST if course.lessons else None
-    if path is None:
-        return []
-    return [Problem(path, 1, f"{what} not checked: {why}", "warning")]
-
-
 def _math_error_text(exc: Exception) -> str:
     message = getattr(exc, "message", None) or str(exc)
     column = getattr(exc, "column", None)
@@ -204,9 +183,8 @@ def _math_error_text(exc: Exception) -> str:
 
 def check_math(course: Course) -> list[Problem]:
     """Each line of a math block, and each expression of a plot, must parse."""
-    mathlang, why = _optional_module("tutor.mathlang", ("parse_formula", "parse", "MathError"))
-    if mathlang is None:
-        return _unavailable(course, "math blocks and plot expressions", why)
+    import tutor.mathlang as mathlang  # only here: the loader itself never parses math
+
     problems = []
     for lesson in course.lessons.values():
         for page in lesson.pages:
@@ -222,7 +200,7 @@ def check_math(course: Course) -> list[Problem]:
 _DERIVATIVE_OPERATOR = re.compile(r"(?<![\w.])d/d[^\W\d]\w*\s*[(\w]")
 
 
-def _math_block(mathlang: ModuleType, lesson: Lesson, block: MathBlock) -> list[Problem]:
+def _math_block(mathlang, lesson: Lesson, block: MathBlock) -> list[Problem]:
     problems = []
     numbers = block.line_numbers or (block.line,) * len(block.lines)
     for text, line in zip(block.lines, numbers):
@@ -244,7 +222,7 @@ def _math_block(mathlang: ModuleType, lesson: Lesson, block: MathBlock) -> list[
     return problems
 
 
-def _plot(mathlang: ModuleType, lesson: Lesson, plot: PlotBlock) -> list[Problem]:
+def _plot(mathlang, lesson: Lesson, plot: PlotBlock) -> list[Problem]:
     problems = []
     for field, text, _ in plot_expressions(plot.data):
         try:
@@ -258,9 +236,8 @@ def _plot(mathlang: ModuleType, lesson: Lesson, plot: PlotBlock) -> list[Problem
 def check_answers(course: Course) -> list[Problem]:
     """The checker's self-check on every part: references parse, are defined on the domain and
     are accepted by their own checker; listed mistakes are rejected."""
-    checking, why = _optional_module("tutor.checking", ("self_check",))
-    if checking is None:
-        return _unavailable(course, "exercise answers", why)
+    import tutor.checking as checking
+
     problems = []
     for lesson, exercise in _exercises(course):
         for part in exercise.parts:
@@ -273,7 +250,39 @@ def check_answers(course: Course) -> list[Problem]:
     return problems
 
 
-# Every rule but the self-check, in the order their problems are listed.
+def check_backprop(course: Course) -> list[Problem]:
+    """Backprop graphs (exercises and worked examples): formulas parse, names are defined before
+    use, and the numbers an author wrote down match the engine's."""
+    from tutor.autodiff.headless import validate_backprop
+
+    problems = []
+    for lesson in course.lessons.values():
+        for page in lesson.pages:
+            for segment in page.segments:
+                if isinstance(segment, Exercise) and segment.kind == "backprop":
+                    where, data = f"exercise {segment.id}", segment.data
+                elif isinstance(segment, BackpropBlock):
+                    where, data = "backprop block", segment.data
+                else:
+                    continue
+                problems.extend(Problem(lesson.path, segment.line, f"{where}: {m}") for m in validate_backprop(data))
+    return problems
+
+
+def check_code(course: Course) -> list[Problem]:
+    """Code exercises: the reference solution passes its tests and the starter does not.
+    This runs both in the sandbox, so it belongs with the self-check."""
+    from tutor.sandbox.exercise import validate_code_exercise
+
+    return [
+        Problem(lesson.path, exercise.line, f"exercise {exercise.id}: {message}")
+        for lesson, exercise in _exercises(course)
+        if exercise.kind == "code"
+        for message in validate_code_exercise(exercise.data, run=True)
+    ]
+
+
+# Every rule but the self-checks, in the order their problems are listed.
 RULES: tuple[Callable[[Course], list[Problem]], ...] = (
     check_requires,
     check_exercise_ids,
@@ -281,4 +290,5 @@ RULES: tuple[Callable[[Course], list[Problem]], ...] = (
     check_playable,
     check_page_length,
     check_math,
+    check_backprop,
 )

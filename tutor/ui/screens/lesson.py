@@ -12,11 +12,11 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
-from tutor.lessons.model import BackpropBlock, Exercise, Lesson, MathBlock, PlotBlock, Prose
+from tutor.lessons.model import Exercise, Lesson
 from tutor.session import SessionError
-from tutor.ui.widgets.exercise_card import ExerciseCard
+from tutor.ui.widgets.card_messages import AnswerChecked, DraftChanged, HintShown, RevealAsked
+from tutor.ui.widgets.segments import segment_widget
 from tutor.ui.widgets.glyphs import EXERCISE_GLYPHS
-from tutor.ui.widgets.math_view import MathView
 
 SCROLL_SAVE_DELAY_S = 1.0
 
@@ -83,19 +83,7 @@ class LessonScreen(Screen):
             yield Markdown(f"`{self.lesson.path}`\n\n{problems}")
             return
         for segment in self.lesson.pages[index].segments:
-            if isinstance(segment, Prose):
-                yield Markdown(segment.markdown)
-            elif isinstance(segment, MathBlock):
-                yield MathView(segment)
-            elif isinstance(segment, Exercise):
-                yield ExerciseCard(segment, session.record(segment.id))
-            elif isinstance(segment, PlotBlock):
-                title = segment.data.get("title", "a figure") if isinstance(segment.data, dict) else "a figure"
-                yield Static(Text(f"[plot] {title}: figures are drawn once the plot engine lands.",
-                                  style="italic"), classes="placeholder")
-            elif isinstance(segment, BackpropBlock):
-                yield Static(Text("[backprop graph] step-through graphs arrive with the backprop stepper.",
-                                  style="italic"), classes="placeholder")
+            yield segment_widget(segment, session)
 
     def _update_header(self) -> None:
         pages = len(self.lesson.pages)
@@ -120,7 +108,7 @@ class LessonScreen(Screen):
     def _restore_position(self) -> None:
         container = self.query_one("#page", VerticalScroll)
         if self.focus_exercise:
-            for card in self.query(ExerciseCard):
+            for card in self.query(".exercise"):
                 if card.exercise.id == self.focus_exercise:
                     card.focus_answer()
                     if not self.restore_scroll:
@@ -170,7 +158,7 @@ class LessonScreen(Screen):
     # -- position ------------------------------------------------------------------------------------
     def _focused_exercise(self) -> str | None:
         focused = self.app.focused
-        for card in self.query(ExerciseCard):
+        for card in self.query(".exercise"):
             if focused is not None and card in focused.ancestors:
                 return card.exercise.id
         return None
@@ -197,7 +185,7 @@ class LessonScreen(Screen):
         if not session.store.writable:
             return  # a read-only profile: the learner was told when it opened
         try:
-            for card in self.query(ExerciseCard):
+            for card in self.query(".exercise"):
                 for part_key, text in card.pending_drafts():
                     session.set_draft(card.exercise, part_key, text)
             if self.is_mounted and self.lesson.pages:
@@ -210,10 +198,10 @@ class LessonScreen(Screen):
         self._fill_toc()
 
     # -- messages from the cards -------------------------------------------------------------------------
-    def on_exercise_card_checked(self, event: ExerciseCard.Checked) -> None:
+    def on_answer_checked(self, event: AnswerChecked) -> None:
         self.record_in_background("verdict", event.exercise, event.part, event.answer, event.verdict)
 
-    def on_exercise_card_draft_changed(self, event: ExerciseCard.DraftChanged) -> None:
+    def on_draft_changed(self, event: DraftChanged) -> None:
         session = self.app.session
         if session.store.writable:
             try:
@@ -221,10 +209,10 @@ class LessonScreen(Screen):
             except SessionError as exc:
                 self.notify(str(exc), severity="error", timeout=10)
 
-    def on_exercise_card_hint_shown(self, event: ExerciseCard.HintShown) -> None:
+    def on_hint_shown(self, event: HintShown) -> None:
         self.record_in_background("hint", event.exercise, event.rung)
 
-    def on_exercise_card_reveal_asked(self, event: ExerciseCard.RevealAsked) -> None:
+    def on_reveal_asked(self, event: RevealAsked) -> None:
         from tutor.ui.screens.dialogs import ConfirmScreen
 
         exercise = event.exercise
@@ -232,7 +220,7 @@ class LessonScreen(Screen):
         def answer(yes: bool | None) -> None:
             if not yes:
                 return
-            for found in self.query(ExerciseCard):
+            for found in self.query(".exercise"):
                 if found.exercise.id == exercise.id:
                     found.show_solution()
             self.record_in_background("reveal", exercise)
@@ -261,7 +249,7 @@ class LessonScreen(Screen):
         self.app.call_from_thread(self._record_saved, exercise, record)
 
     def _record_saved(self, exercise: Exercise, record) -> None:
-        for card in self.query(ExerciseCard):
+        for card in self.query(".exercise"):
             if card.exercise.id == exercise.id:
                 card.update_record(record)
         self._fill_toc()

@@ -13,7 +13,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Button, Input, LoadingIndicator, Markdown, RadioButton, RadioSet, Static
@@ -21,6 +20,7 @@ from textual.widgets import Button, Input, LoadingIndicator, Markdown, RadioButt
 from tutor.checking.verdict import Verdict
 from tutor.lessons.model import Exercise, ExercisePart
 from tutor.progress.model import ExerciseProgress
+from tutor.ui.widgets.card_messages import AnswerChecked, DraftChanged, HintShown, RevealAsked
 from tutor.ui.widgets.glyphs import EXERCISE_GLYPHS
 
 PREVIEW_DELAY_S = 0.25
@@ -134,7 +134,7 @@ class AnswerRow(Vertical):
 
     def save_draft(self, text: str) -> None:
         self._draft.timer = None
-        self.post_message(ExerciseCard.DraftChanged(self.exercise, self.part.key, text))
+        self.post_message(DraftChanged(self.exercise, self.part.key, text))
 
     def take_pending_draft(self) -> str | None:
         """The typed text not yet saved, if any; the caller writes it (on quit, a page change...)."""
@@ -170,7 +170,7 @@ class AnswerRow(Vertical):
         if verdict.interpreted or verdict.pretty:
             show(self.query_one(".reading", Static), reading_text(verdict))
         self.call_after_refresh(shown.scroll_visible, animate=False)
-        self.post_message(ExerciseCard.Checked(self.exercise, self.part.key, answer, verdict))
+        self.post_message(AnswerChecked(self.exercise, self.part.key, answer, verdict))
 
 
 class ChoiceRow(Vertical):
@@ -219,7 +219,7 @@ class ChoiceRow(Vertical):
         # Picking an option (Enter, Space, a number key or a click) is the answer: check it.
         event.stop()
         if self._ready and self.picked is not None:
-            self.post_message(ExerciseCard.DraftChanged(self.exercise, self.part.key, self.picked))
+            self.post_message(DraftChanged(self.exercise, self.part.key, self.picked))
             self.run_check()
 
     def take_pending_draft(self) -> str | None:
@@ -244,7 +244,7 @@ class ChoiceRow(Vertical):
         shown = self.query_one(".verdict", Static)
         show(shown, verdict_text(verdict))
         self.call_after_refresh(shown.scroll_visible, animate=False)
-        self.post_message(ExerciseCard.Checked(self.exercise, self.part.key, answer, verdict))
+        self.post_message(AnswerChecked(self.exercise, self.part.key, answer, verdict))
 
 
 class ExerciseCard(Vertical, can_focus=False):
@@ -254,27 +254,6 @@ class ExerciseCard(Vertical, can_focus=False):
         Binding("enter", "check", "Check", show=False),
         *[Binding(str(n), f"pick({n - 1})", show=False) for n in range(1, 10)],
     ]
-
-    # -- messages up ------------------------------------------------------------------------------------
-    class Checked(Message):
-        def __init__(self, exercise: Exercise, part: str, answer: str, verdict: Verdict) -> None:
-            super().__init__()
-            self.exercise, self.part, self.answer, self.verdict = exercise, part, answer, verdict
-
-    class DraftChanged(Message):
-        def __init__(self, exercise: Exercise, part: str, text: str) -> None:
-            super().__init__()
-            self.exercise, self.part, self.text = exercise, part, text
-
-    class HintShown(Message):
-        def __init__(self, exercise: Exercise, rung: int) -> None:
-            super().__init__()
-            self.exercise, self.rung = exercise, rung
-
-    class RevealAsked(Message):
-        def __init__(self, exercise: Exercise) -> None:
-            super().__init__()
-            self.exercise = exercise
 
     def __init__(self, exercise: Exercise, record: ExerciseProgress) -> None:
         super().__init__(classes="exercise", id=f"ex-{exercise.id.replace('/', '-')}")
@@ -389,9 +368,9 @@ class ExerciseCard(Vertical, can_focus=False):
         hints = self.query_one(".hints", Static)
         hints.update(self._hints_text())
         hints.display = True
-        self.post_message(self.HintShown(self.exercise, self.hints_shown))
+        self.post_message(HintShown(self.exercise, self.hints_shown))
 
     def action_reveal(self) -> None:
         if self.query_one(".solution").display:
             return
-        self.post_message(self.RevealAsked(self.exercise))
+        self.post_message(RevealAsked(self.exercise))

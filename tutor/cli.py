@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 from tutor.commands.common import common_options
@@ -28,13 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue  # a command module not written yet
-        module.register(subparsers, common_options())
+        importlib.import_module(name).register(subparsers, common_options())
     return parser
 
 
@@ -45,7 +40,12 @@ def main(argv: list[str] | None = None) -> int:
         from tutor.ui.run import run_app
 
         return run_app(args)
-    return int(args.func(args) or 0)
+    try:
+        return int(args.func(args) or 0)
+    except BrokenPipeError:
+        # `tutor lessons | head`: the reader left; say nothing more and exit quietly.
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - stdout must stay valid until exit
+        return 141
 
 
 if __name__ == "__main__":

@@ -76,8 +76,8 @@ class _Pending:
     timer: Timer | None = None
 
 
-class AnswerRow(Vertical):
-    """One answer box (an exercise, or one part of it) with its reading and verdict."""
+class _Row(Vertical):
+    """What every answer row shares: its part, the check in a worker, and showing the verdict."""
 
     def __init__(self, exercise: Exercise, part: ExercisePart, draft: str, solved: bool) -> None:
         super().__init__(classes="answer-row")
@@ -85,20 +85,16 @@ class AnswerRow(Vertical):
         self.part = part
         self.draft = draft
         self.solved = solved
-        self._preview = _Pending()
-        self._draft = _Pending()
 
     @property
     def key(self) -> str:
         return self.part.key
 
-    def compose(self) -> ComposeResult:
+    def compose_prompt(self) -> ComposeResult:
         if self.part.key:
             yield Static(Text(f"({self.part.key}) {self.part.prompt}"), classes="part-prompt")
-        placeholder = {"numeric": "a number, e.g. 0.5 or 3e", "vector": "[a, b, ...]",
-                       "matrix": "[[a, b], [c, d]]"}.get(self.part.spec.kind, "your answer")
-        yield Input(self.draft, placeholder=placeholder, id=f"answer-{self.part.key or 'main'}")
-        yield Static("", classes="reading")
+
+    def compose_verdict(self) -> ComposeResult:
         yield LoadingIndicator(classes="checking")
         yield Static("✓ Solved." if self.solved else "", classes="verdict")
 
@@ -106,6 +102,43 @@ class AnswerRow(Vertical):
         self.query_one(".checking").display = False
         for empty in self.query(".reading, .verdict"):
             empty.display = bool(str(empty.render()))
+
+    def start_check(self, answer: str) -> None:
+        self.query_one(".checking").display = True
+        show(self.query_one(".verdict", Static), Text("checking…", style="italic"))
+        self.check(answer)
+
+    @work(thread=True, exclusive=True, group="check", exit_on_error=False)
+    def check(self, answer: str) -> None:
+        verdict = self.app.checker.check(self.part.spec, answer)
+        self.app.call_from_thread(self.show_verdict, answer, verdict)
+
+    def show_verdict(self, answer: str, verdict: Verdict) -> None:
+        self.query_one(".checking").display = False
+        shown = self.query_one(".verdict", Static)
+        show(shown, verdict_text(verdict))
+        self.call_after_refresh(shown.scroll_visible, animate=False)
+        self.post_message(AnswerChecked(self.exercise, self.part.key, answer, verdict))
+
+
+class AnswerRow(_Row):
+    """One answer box (an exercise, or one part of it) with its reading and verdict."""
+
+    def __init__(self, exercise: Exercise, part: ExercisePart, draft: str, solved: bool) -> None:
+        super().__init__(exercise, part, draft, solved)
+        self._preview = _Pending()
+        self._draft = _Pending()
+
+    def compose(self) -> ComposeResult:
+        yield from self.compose_prompt()
+        placeholder = {"numeric": "a number, e.g. 0.5 or 3e", "vector": "[a, b, ...]",
+                       "matrix": "[[a, b], [c, d]]"}.get(self.part.spec.kind, "your answer")
+        yield Input(self.draft, placeholder=placeholder, id=f"answer-{self.part.key or 'main'}")
+        yield Static("", classes="reading")
+        yield from self.compose_verdict()
+
+    def on_mount(self) -> None:
+        super().on_mount()
         if self.draft:
             self.request_preview(self.draft)
 
@@ -154,54 +187,31 @@ class AnswerRow(Vertical):
         self.run_check(event.value)
 
     def run_check(self, answer: str) -> None:
-        self.query_one(".checking").display = True
-        show(self.query_one(".verdict", Static), Text("checking…", style="italic"))
-        self.check(answer)
-
-    @work(thread=True, exclusive=True, group="check", exit_on_error=False)
-    def check(self, answer: str) -> None:
-        verdict = self.app.checker.check(self.part.spec, answer)
-        self.app.call_from_thread(self.show_verdict, answer, verdict)
+        self.start_check(answer)
 
     def show_verdict(self, answer: str, verdict: Verdict) -> None:
-        self.query_one(".checking").display = False
-        shown = self.query_one(".verdict", Static)
-        show(shown, verdict_text(verdict))
         if verdict.interpreted or verdict.pretty:
             show(self.query_one(".reading", Static), reading_text(verdict))
-        self.call_after_refresh(shown.scroll_visible, animate=False)
-        self.post_message(AnswerChecked(self.exercise, self.part.key, answer, verdict))
+        super().show_verdict(answer, verdict)
 
 
-class ChoiceRow(Vertical):
+class ChoiceRow(_Row):
     """A choice: arrow keys or number keys pick, Enter or the Check button checks."""
 
     def __init__(self, exercise: Exercise, part: ExercisePart, draft: str, solved: bool) -> None:
-        super().__init__(classes="answer-row")
-        self.exercise = exercise
-        self.part = part
-        self.draft = draft
-        self.solved = solved
+        super().__init__(exercise, part, draft, solved)
         self._ready = False  # a saved pick restored on mount is not a new answer
 
-    @property
-    def key(self) -> str:
-        return self.part.key
-
     def compose(self) -> ComposeResult:
-        if self.part.key:
-            yield Static(Text(f"({self.part.key}) {self.part.prompt}"), classes="part-prompt")
+        yield from self.compose_prompt()
         with RadioSet(id=f"choice-{self.part.key or 'main'}"):
             for index, option in enumerate(self.part.spec.options):
                 letter = chr(ord("a") + index)
                 yield RadioButton(f"({letter}) {option}", value=self.draft == letter)
-        yield LoadingIndicator(classes="checking")
-        yield Static("✓ Solved." if self.solved else "", classes="verdict")
+        yield from self.compose_verdict()
 
     def on_mount(self) -> None:
-        self.query_one(".checking").display = False
-        verdict = self.query_one(".verdict")
-        verdict.display = bool(str(verdict.render()))
+        super().on_mount()
         self.call_after_refresh(setattr, self, "_ready", True)
 
     @property
@@ -231,20 +241,7 @@ class ChoiceRow(Vertical):
         if picked is None:
             show(self.query_one(".verdict", Static), Text("Pick an option first (arrow keys or 1–9).", "italic"))
             return
-        self.query_one(".checking").display = True
-        self.check(picked)
-
-    @work(thread=True, exclusive=True, group="check", exit_on_error=False)
-    def check(self, answer: str) -> None:
-        verdict = self.app.checker.check(self.part.spec, answer)
-        self.app.call_from_thread(self.show_verdict, answer, verdict)
-
-    def show_verdict(self, answer: str, verdict: Verdict) -> None:
-        self.query_one(".checking").display = False
-        shown = self.query_one(".verdict", Static)
-        show(shown, verdict_text(verdict))
-        self.call_after_refresh(shown.scroll_visible, animate=False)
-        self.post_message(AnswerChecked(self.exercise, self.part.key, answer, verdict))
+        self.start_check(picked)
 
 
 class ExerciseCard(Vertical, can_focus=False):

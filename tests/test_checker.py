@@ -261,3 +261,13 @@ def test_preview_reads_without_judging():
     assert "sin x is read as sin(x)" in v.notes[0]
     bad = preview("2x + )", ("x",))
     assert bad.status == "invalid" and bad.error_column == 6
+
+
+def test_vector_mistakes_are_named():
+    spec = ExerciseSpec("matrix", answer="[[1, 2], [3, 4]]",
+                        mistakes=(Mistake("[[1, 3], [2, 4]]", "That is the transpose."),))
+    v = verdict(spec, "[[1, 3], [2, 4]]")
+    assert v.diagnosis == "author" and v.message.startswith("That is the transpose.")
+    assert "row 1, column 2" in v.message
+    assert verdict(spec, "[[1, 3], [2, 5]]").diagnosis is None
+    assert "is accepted" in self_check(ExerciseSpec("vector", answer="[1, 2]", mistakes=(Mistake("[1, 2.0]", "x"),)))[0]

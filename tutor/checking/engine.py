@@ -428,6 +428,56 @@ def _shape_text(shape: tuple[int, ...]) -> str:
     return "a single value"
 
 
+def _compare_entries(spec: ExerciseSpec, variables: tuple[str, ...], ref_entries: list, got_entries: list,
+                     seed: int) -> tuple[list[EntryResult], list]:
+    """Entry by entry: expressions at sample points, numbers within the tolerance.
+    Returns the results and, for numeric entries, (value, reference) pairs (None: no value)."""
+    symbolic = bool(variables) and any(e.free_symbols for _, e in ref_entries)
+    if symbolic:
+        probe = _probe(spec, variables, tuple(e for _, e in ref_entries), seed)
+    results: list[EntryResult] = []
+    values: list = []
+    for (index, ref), (_, got) in zip(ref_entries, got_entries):
+        if symbolic:
+            ok = first_difference(probe.values(got), _values(probe, ref)) is None
+            results.append(EntryResult(index, ok))
+            continue
+        try:
+            reference = evaluate(ref, Evaluation({}))
+        except Undefined as err:
+            raise SpecError(f"{_entry_name(index)} of the answer has no value: {err.reason}") from err
+        try:
+            value = evaluate(got, Evaluation({}))
+        except Undefined as err:
+            results.append(EntryResult(index, False, f"{_entry_name(index)} has no value ({err.reason})"))
+            values.append(None)
+            continue
+        rel, abs_ = _tolerances(spec, reference)
+        ok = mpmath.fabs(value - reference) <= max(rel * mpmath.fabs(reference), abs_)
+        results.append(EntryResult(index, ok, "" if ok else f"{_entry_name(index)} is {format_value(value)}"))
+        values.append((value, reference))
+    return results, values
+
+
+def _vector_mistake(spec: ExerciseSpec, variables: tuple[str, ...], shape: tuple[int, ...], got_entries: list,
+                    seed: int) -> diagnose.Diagnosis | None:
+    """The author's mistake that the answer matches entry by entry, if any."""
+    for mistake in spec.mistakes:
+        try:
+            parsed = parse(mistake.answer, variables)
+        except MathError:
+            continue  # the validator reports it
+        if _shape(parsed.tree) != shape:
+            continue
+        try:
+            results, _ = _compare_entries(spec, variables, _flatten(parsed.to_sympy()), got_entries, seed)
+        except (SpecError, NoPoints):
+            continue
+        if all(r.correct for r in results):
+            return diagnose.Diagnosis("author", mistake.message)
+    return None
+
+
 def _check_vector(spec: ExerciseSpec, answer: str, seed: int) -> Verdict:
     variables = tuple(spec.variables)
     try:
@@ -443,48 +493,22 @@ def _check_vector(spec: ExerciseSpec, answer: str, seed: int) -> Verdict:
         example = "[a, b, c]" if len(ref_shape) == 1 else "[[a, b], [c, d]]"
         return reading.verdict("invalid", f"The answer is {_shape_text(ref_shape)}; you typed "
                                           f"{_shape_text(got_shape)}. Type it as {example}.")
-    ref_entries = _flatten(ref_parsed.to_sympy())
     got_entries = _flatten(reading.expr)
-    symbolic = bool(variables) and any(e.free_symbols for _, e in ref_entries)
-    if symbolic:
-        probe = _probe(spec, variables, tuple(e for _, e in ref_entries), seed)
-    results: list[EntryResult] = []
-    wrong_values: list = []
-    for (index, ref), (_, got) in zip(ref_entries, got_entries):
-        if symbolic:
-            expected = probe.values(ref)
-            ok = first_difference(probe.values(got), expected) is None
-            results.append(EntryResult(index, ok))
-            continue
-        try:
-            reference = evaluate(ref, Evaluation({}))
-        except Undefined as err:
-            raise SpecError(f"{_entry_name(index)} of the answer has no value: {err.reason}") from err
-        try:
-            value = evaluate(got, Evaluation({}))
-        except Undefined as err:
-            results.append(EntryResult(index, False, f"{_entry_name(index)} has no value ({err.reason})"))
-            wrong_values.append(None)
-            continue
-        rel, abs_ = _tolerances(spec, reference)
-        ok = mpmath.fabs(value - reference) <= max(rel * mpmath.fabs(reference), abs_)
-        results.append(EntryResult(index, ok, "" if ok else f"{_entry_name(index)} is {format_value(value)}"))
-        wrong_values.append((value, reference))
+    results, values = _compare_entries(spec, variables, _flatten(ref_parsed.to_sympy()), got_entries, seed)
     wrong = [r for r in results if not r.correct]
     if not wrong:
         return reading.verdict("correct", "Correct.", entries=tuple(results))
-    diagnosis = None
-    if not symbolic and len(wrong) == len(results) and all(
-        w is not None and w[1] != 0 and close(w[0], -w[1], mpmath.mpf("1e-4"), mpmath.mpf("1e-9"))
-        for w in wrong_values
-    ):
-        diagnosis = "sign"
     names = ", ".join(_entry_name(r.index) for r in wrong)
     count = f"{len(wrong)} of {len(results)} entries are wrong" if len(wrong) > 1 else "1 entry is wrong"
     message = f"{count}: {names}."
-    if diagnosis == "sign":
-        message = f"Every entry has the wrong sign. ({message})"
-    return reading.verdict("incorrect", message, diagnosis=diagnosis, entries=tuple(results))
+    found = _vector_mistake(spec, variables, ref_shape, got_entries, seed)
+    if found is None and values and len(wrong) == len(results) and all(
+        v is not None and v[1] != 0 and close(v[0], -v[1], mpmath.mpf("1e-4"), mpmath.mpf("1e-9")) for v in values
+    ):
+        found = diagnose.Diagnosis("sign", "Every entry has the wrong sign.")
+    if found is not None:
+        message = f"{found.message} ({message})"
+    return reading.verdict("incorrect", message, diagnosis=found.code if found else None, entries=tuple(results))
 
 
 # -- choices ---------------------------------------------------------------------------------------

@@ -271,3 +271,8 @@ def test_vector_mistakes_are_named():
     assert "row 1, column 2" in v.message
     assert verdict(spec, "[[1, 3], [2, 5]]").diagnosis is None
     assert "is accepted" in self_check(ExerciseSpec("vector", answer="[1, 2]", mistakes=(Mistake("[1, 2.0]", "x"),)))[0]
+
+
+def test_power_rule_exponent_not_lowered():
+    v = verdict(d("3x^4 - 2x^2 + 7x - 1"), "12x^4 - 4x^2 + 7x")
+    assert v.diagnosis == "power-not-lowered"

@@ -7,6 +7,7 @@ with a candidate at every sample point gets that candidate's message.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import sympy
 
@@ -64,14 +65,23 @@ def _product_of_derivatives(f, x):
     return result
 
 
-def derivative_candidates(f, x, order: int, others: tuple) -> list[Candidate]:
+@lru_cache(maxsize=256)
+def derivative_candidates(f, x, order: int, others: tuple, derivative) -> tuple[Candidate, ...]:
+    """The slips worth naming for d^order f / dx^order (`derivative`), built once per exercise:
+    they cost more SymPy work than the check itself."""
     out = [Candidate("not-differentiated", "That is the function itself; it still needs differentiating.", f)]
     if order == 1:
         out.append(Candidate("second-derivative",
-                             "That is the second derivative; the exercise asks for the first.", sympy.diff(f, x, 2)))
+                             "That is the second derivative; the exercise asks for the first.",
+                             sympy.diff(derivative, x)))
         out.append(Candidate("missing-inner-derivative",
                              "You took the outer derivative but forgot to multiply by the derivative of the "
                              "inside (the chain rule's inner factor).", _without_inner_derivative(f, x)))
+        if f.is_polynomial(x):
+            # x·f' turns each n·x^(n-1) back into n·x^n: the exponent was never lowered.
+            out.append(Candidate("power-not-lowered",
+                                 "You multiplied by the exponent but did not lower it by one: "
+                                 "d/dx xⁿ = n·xⁿ⁻¹.", sympy.expand(x * derivative)))
         product = _product_of_derivatives(f, x)
         if product is not None:
             out.append(Candidate("product-rule",
@@ -85,7 +95,7 @@ def derivative_candidates(f, x, order: int, others: tuple) -> list[Candidate]:
         out.append(Candidate("wrong-variable",
                              f"That is the derivative with respect to {y}; the exercise asks for it with "
                              f"respect to {x}.", sympy.diff(f, y, order)))
-    return out
+    return tuple(out)
 
 
 def find(candidates: list[Candidate], answer_values: list, probe: Probe) -> Diagnosis | None:

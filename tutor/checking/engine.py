@@ -261,7 +261,7 @@ def _check_derivative(spec: ExerciseSpec, answer: str, seed: int) -> Verdict:
 
     def candidates() -> list[diagnose.Candidate]:
         others = tuple(symbol(v) for v in variables if v != var and f.has(symbol(v)))
-        found = diagnose.derivative_candidates(f, x, spec.order, others)
+        found = list(diagnose.derivative_candidates(f, x, spec.order, others, d))
         if spec.order == 1:
             # Candidates are compared with the answer A; A + (A' - f) equals A exactly where A' = f.
             found.append(diagnose.Candidate("integrated", "It looks like you integrated instead of differentiating.",

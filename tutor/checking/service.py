@@ -8,7 +8,6 @@ imported SymPy (forkserver with preload), so a restart costs milliseconds, not a
 from __future__ import annotations
 
 import multiprocessing
-import os
 import sys
 import threading
 import time
@@ -180,7 +179,3 @@ class CheckService:
 def worker_pid(service: CheckService) -> int | None:
     """For tests: the current worker's process id."""
     return service._process.pid if service._process is not None else None
-
-
-if os.environ.get("TUTOR_CHECKER_BUDGET"):
-    DEFAULT_BUDGET_S = float(os.environ["TUTOR_CHECKER_BUDGET"])

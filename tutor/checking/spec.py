@@ -6,7 +6,7 @@ Expressions are kept as answer-language text; the checker parses them in its wor
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 # Kinds the checker decides. `backprop`, `code` and `gd` are played by their own engines.
 CHECKED_KINDS = ("derivative", "expression", "antiderivative", "numeric", "vector", "matrix", "choice")
@@ -47,13 +47,3 @@ class ExerciseSpec:
         if self.variables:
             return self.variables
         return (self.var,) if self.var else ("x",)
-
-
-@dataclass(frozen=True)
-class Check:
-    """One request to the checker: a spec and the learner's text."""
-
-    spec: ExerciseSpec
-    answer: str
-    seed: int = 0
-    extra: dict = field(default_factory=dict)

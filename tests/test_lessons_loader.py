@@ -35,12 +35,12 @@ def _exercise(course, exercise_id: str) -> Exercise:
 
 def test_fixture_course_loads_without_problems(course):
     assert course.problems == ()
-    assert [lesson.problems for lesson in course.lessons.values()] == [(), ()]
+    assert [lesson.problems for lesson in course.lessons.values()] == [(), (), (), ()]
     assert [(p.number, p.title, p.lesson_ids) for p in course.parts] == [
-        (1, "Slopes", ("slopes",)),
-        (2, "Chains", ("chains",)),
+        (1, "Slopes", ("slopes", "figures")),
+        (2, "Chains", ("chains", "graphs")),
     ]
-    assert list(course.lessons) == ["slopes", "chains"]
+    assert list(course.lessons) == ["slopes", "figures", "chains", "graphs"]
 
 
 def test_front_matter_fields(course):
@@ -99,9 +99,12 @@ def test_plot_and_backprop_blocks(course):
     assert isinstance(plot, PlotBlock)
     assert plot.line == line_of(SLOPES_TEXT, "```plot")
     assert plot.data["x"] == [-3, 3] and type(plot.data["x"][0]) is int  # plain data, no YAML types
-    assert plot.lines == {
+    # Every field's line, named as the plot engine names it in its issues.
+    assert {name: plot.lines[name] for name in ("x", "curves[1].expr", "tangents[1].of", "tangents[1].at")} == {
+        "x": line_of(SLOPES_TEXT, "x: [-3, 3]"),
         "curves[1].expr": line_of(SLOPES_TEXT, "- expr: x^2"),
         "tangents[1].of": line_of(SLOPES_TEXT, "- of: x^2"),
+        "tangents[1].at": line_of(SLOPES_TEXT, "at: 1.5"),
     }
     graph = course.lessons["chains"].pages[1].segments[0]
     assert isinstance(graph, BackpropBlock)

@@ -10,7 +10,6 @@ import pytest
 import tutor.checking as checking
 import tutor.mathlang as mathlang
 from lessonkit import FIXTURES, exercise, front_matter, line_of, make_course, numeric  # noqa: F401
-from tutor.lessons import validate as validate_module
 from tutor.lessons.exercises import build_exercise
 from tutor.lessons.fences import RawBlock, scan_body
 from tutor.lessons.loader import load_course
@@ -18,6 +17,7 @@ from tutor.lessons.model import Problem
 from tutor.lessons.plots import build_backprop, build_plot
 from tutor.lessons.report import Report
 from tutor.lessons.validate import find_cycles, validate_course
+from tutor.plots import check_plot_block
 
 
 def problems_of(folder: Path, *, self_check: bool = False) -> list[Problem]:
@@ -49,7 +49,7 @@ def lesson(lesson_id: str, body: str, **front) -> str:
 def test_fixture_course_is_clean():
     problems = problems_of(FIXTURES / "lessons", self_check=True)
     assert errors(problems) == []
-    assert [p.message for p in warnings(problems)] == ["exercise chains/e4: not yet playable (kind code)"]
+    assert warnings(problems) == []  # chains/e4 is a code exercise: playable, so no "not yet playable"
 
 
 def test_problems_are_sorted_manifest_first_then_course_order(make_course):
@@ -392,9 +392,26 @@ def test_page_of_thirty_blocks_is_fine(make_course):
 def test_unknown_plot_field_is_a_warning_and_bad_range_an_error(make_course):
     text = lesson("a", "```plot\nx: [3, 1]\ncurves: [{expr: x}]\ncolour: red\naxes: polar\n```\n")
     problems = problems_of(make_course({"a": text}))
-    assert one(problems, "unknown field 'colour'", "warning").line == line_of(text, "colour")
-    one(problems, "'x' must be a range")
-    one(problems, "axes 'polar'")
+    assert one(problems, r"^plot colour: unknown field", "warning").line == line_of(text, "colour")
+    assert one(problems, "'x' must be a range").line == line_of(text, "x: [3, 1]")
+    assert one(problems, "axes 'polar'").line == line_of(text, "axes: polar")
+
+
+def test_plot_settings_of_interactive_figures_are_known(make_course):
+    text = lesson("a", "```plot\nfunction: x^2\nx: [-5, 5]\nat: 4\nlr: 0.1\nsteps: 20\ninteractive: gd\n```\n\n"
+                       "```plot\nfunction: sin(x)\norder: 3\ninteractive: taylor\n```\n")
+    assert problems_of(make_course({"a": text})) == []
+
+
+def test_plot_warning_stays_a_warning_at_its_line(make_course):
+    text = lesson("a", "```plot\nx: [0, 1]\ncurves:\n  - expr: x^2\n    style: dotted\n```\n")
+    problem = one(problems_of(make_course({"a": text})), r"^plot curves\[1\]\.style: style 'dotted'", "warning")
+    assert problem.line == line_of(text, "style: dotted")
+
+
+def test_plot_field_given_twice(make_course):
+    text = lesson("a", "```plot\nx: [0, 1]\ncurves: [{expr: x}]\nx: [0, 2]\n```\n")
+    assert one(problems_of(make_course({"a": text})), "field 'x' is given twice").line == line_of(text, "x: [0, 2]")
 
 
 def test_plot_that_draws_nothing(make_course):
@@ -419,8 +436,8 @@ def test_derivative_operator_in_math_is_a_warning(make_course):
 def test_plot_expression_that_does_not_parse(make_course):
     text = lesson(
         "a",
-        "```plot\nx: [0, 1]\ncurves:\n  - expr: x^2\n  - derivative: sin(x\ntangents:\n  - {of: y^2, at: 1}\n"
-        "panels:\n  - curves: [{expr: '2**'}]\n```\n",
+        "```plot\nx: [0, 1]\ncurves:\n  - expr: x^2\n  - derivative: sin(x\ntangents:\n  - {of: y^2, at: 1}\n```\n\n"
+        "```plot\npanels:\n  - curves: [{expr: '2**'}]\n```\n",
     )
     problems = problems_of(make_course({"a": text}))
     assert one(problems, r"plot curves\[2\].derivative").line == line_of(text, "derivative: sin(x")
@@ -491,8 +508,8 @@ def test_every_readme_example_is_valid():
             for part in built.parts:
                 assert checking.self_check(part.spec) == [], (built.id, part.key)
         elif block.lang == "plot":
-            for _, text, _ in validate_module.plot_expressions(build_plot(block, report).data):
-                mathlang.parse(text, variables=("x",))
+            issues = check_plot_block(build_plot(block, report).data)
+            assert [str(i) for i in issues if i.severity == "error"] == [], block.text
         elif block.lang == "backprop":
             assert build_backprop(block, report) is not None
         else:

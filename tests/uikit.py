@@ -48,6 +48,7 @@ def answer_box(app, exercise_id: str) -> Input:
 
 
 def freeze_cursors(app) -> None:
-    """Snapshots must not depend on where the cursor blink happens to be."""
-    for box in app.query(Input):
+    """Snapshots must not depend on where the cursor blink happens to be. `app.query` sees only
+    the default screen, so the boxes of the screen on top are asked for by name."""
+    for box in app.screen.query(Input):
         box.cursor_blink = False

@@ -15,7 +15,6 @@ from tutor.lessons.exercises import ENGINE_KINDS
 from tutor.lessons.manifest import MANIFEST
 from tutor.lessons.mdblocks import LONG_PAGE_BLOCKS, count_blocks
 from tutor.lessons.model import BackpropBlock, Course, Exercise, Lesson, MathBlock, PlotBlock, Problem, Prose
-from tutor.lessons.plots import plot_expressions
 
 
 def validate_course(course: Course, *, self_check: bool = True) -> list[Problem]:
@@ -147,7 +146,8 @@ def check_playable(course: Course) -> list[Problem]:
     return [
         Problem(lesson.path, exercise.line, f"exercise {exercise.id}: not yet playable (kind {exercise.kind})", "warning")
         for lesson, exercise in _exercises(course)
-        if exercise.kind in ENGINE_KINDS
+        # backprop: BackpropCard plays it; code: CodeCard runs it in the sandbox
+        if exercise.kind in ENGINE_KINDS and exercise.kind not in ("backprop", "code")
     ]
 
 
@@ -182,7 +182,7 @@ def _math_error_text(exc: Exception) -> str:
 
 
 def check_math(course: Course) -> list[Problem]:
-    """Each line of a math block, and each expression of a plot, must parse."""
+    """Each line of a math block must parse."""
     import tutor.mathlang as mathlang  # only here: the loader itself never parses math
 
     problems = []
@@ -191,8 +191,6 @@ def check_math(course: Course) -> list[Problem]:
             for segment in page.segments:
                 if isinstance(segment, MathBlock):
                     problems.extend(_math_block(mathlang, lesson, segment))
-                elif isinstance(segment, PlotBlock):
-                    problems.extend(_plot(mathlang, lesson, segment))
     return problems
 
 
@@ -222,14 +220,27 @@ def _math_block(mathlang, lesson: Lesson, block: MathBlock) -> list[Problem]:
     return problems
 
 
-def _plot(mathlang, lesson: Lesson, plot: PlotBlock) -> list[Problem]:
+def check_plots(course: Course) -> list[Problem]:
+    """Every plot block as the plot engine reads and draws it (fields, ranges, expressions,
+    interactive settings), each issue at the line of its field, warnings as warnings."""
+    from tutor.plots import check_plot_block  # NumPy and SymPy: only when validating
+
     problems = []
-    for field, text, _ in plot_expressions(plot.data):
-        try:
-            mathlang.parse(text, variables=("x",))
-        except mathlang.MathError as exc:
-            line = plot.lines.get(field, plot.line)
-            problems.append(Problem(lesson.path, line, f"plot {field}: {_math_error_text(exc)}: {text}"))
+    for lesson in course.lessons.values():
+        for page in lesson.pages:
+            for plot in page.segments:
+                if not isinstance(plot, PlotBlock):
+                    continue
+                try:
+                    issues = check_plot_block(plot.data)
+                except Exception as exc:  # an engine bug must not hide the other plots
+                    problems.append(Problem(lesson.path, plot.line, f"plot: the plot engine failed: "
+                                                                    f"{type(exc).__name__}: {exc}"))
+                    continue
+                for issue in issues:
+                    where = f"plot {issue.field}" if issue.field else "plot"
+                    problems.append(Problem(lesson.path, plot.lines.get(issue.field, plot.line),
+                                            f"{where}: {issue.message}", issue.severity))
     return problems
 
 
@@ -290,5 +301,6 @@ RULES: tuple[Callable[[Course], list[Problem]], ...] = (
     check_playable,
     check_page_length,
     check_math,
+    check_plots,
     check_backprop,
 )

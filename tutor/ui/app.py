@@ -60,11 +60,20 @@ class TutorApp(App[int]):
 
             self.push_screen(SaveProblemScreen(self.session.load_issue), self._resolve_save_problem)
         self.call_after_refresh(self.warm_checker)
+        self.call_after_refresh(self.warm_plots)
 
     @work(thread=True, exit_on_error=False, group="warm")
     def warm_checker(self) -> None:
         # After the first frame: SymPy loads in the worker process, not in the UI.
         self.checker.warm()
+
+    @work(thread=True, exit_on_error=False, group="warm")
+    def warm_plots(self) -> None:
+        # After the first frame: the plot engine (NumPy, SymPy) and plotext load here, so the
+        # first figure of a lesson does not wait for them.
+        import tutor.plots.blocks
+        import tutor.plots.interactive
+        import tutor.ui.widgets.plot_view  # noqa: F401
 
     # -- save-file problems -------------------------------------------------------------------------
     def _resolve_save_problem(self, choice: str | None) -> None:

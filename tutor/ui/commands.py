@@ -29,13 +29,17 @@ class TutorCommands(Provider):
             if info.name != session.profile_name:
                 out.append((f"Switch profile: {info.name}", partial(app.switch_profile, info.name), info.summary))
         out.append(("Switch profile: new profile…", app.ask_new_profile, "start a separate save file"))
+        from tutor.ui.screens.backprop_sandbox import open_sandbox
+
+        out.append(("Backprop sandbox: step through any expression", partial(open_sandbox, app),
+                    "type an expression and values, then do its forward and backward pass"))
         for theme in sorted(app.available_themes):
             out.append((f"Switch theme: {theme}", partial(setattr, app, "theme", theme), "saved in your profile"))
         return out
 
     async def discover(self) -> Hits:
         for name, action, help_text in self._commands():
-            if name.startswith(("Go to lesson", "Switch theme: textual", "Switch profile: new")):
+            if name.startswith(("Go to lesson", "Switch theme: textual", "Switch profile: new", "Backprop sandbox")):
                 yield DiscoveryHit(name, action, help=help_text)
 
     async def search(self, query: str) -> Hits:

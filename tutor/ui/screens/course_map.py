@@ -24,6 +24,7 @@ class CourseMapScreen(Screen):
     BINDINGS = [
         Binding("slash", "filter", "Filter", id="filter"),
         Binding("c", "continue", "Continue", id="continue"),
+        Binding("b", "backprop_sandbox", "Backprop sandbox", id="backprop-sandbox"),
         Binding("escape", "clear_filter", "Clear filter", show=False),
     ]
 
@@ -157,6 +158,11 @@ class CourseMapScreen(Screen):
             self.notify("Nothing to continue yet: pick a lesson.")
             return
         self.app.open_lesson(target.lesson.id, page=target.page)
+
+    def action_backprop_sandbox(self) -> None:
+        from tutor.ui.screens.backprop_sandbox import open_sandbox
+
+        open_sandbox(self.app)
 
     def action_filter(self) -> None:
         self.query_one("#filter", Input).focus()

@@ -130,8 +130,8 @@ class LessonScreen(Screen):
 
     def action_leave(self) -> None:
         focused = self.app.focused
-        if focused is not None and focused.id and focused.id.startswith(("answer-", "choice-")):
-            self.query_one("#page").focus()  # Esc first leaves the answer box
+        if focused is not None and focused.id and focused.id.startswith(("answer-", "choice-", "code-")):
+            self.query_one("#page").focus()  # Esc first leaves the answer box or editor
             return
         self.flush()
         self.app.pop_screen()

@@ -6,6 +6,7 @@ happened with messages; the screen records them in the save file.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -25,7 +26,7 @@ from tutor.ui.widgets.glyphs import EXERCISE_GLYPHS
 
 PREVIEW_DELAY_S = 0.25
 DRAFT_DELAY_S = 0.6
-ENGINE_FOR_KIND = {"backprop": "the backprop stepper", "code": "the code runner", "gd": "the gradient-descent playground"}
+ENGINE_FOR_KIND = {"gd": "the gradient-descent playground"}  # kinds with no card of their own yet
 
 
 def verdict_text(verdict: Verdict) -> Text:
@@ -65,6 +66,62 @@ def reading_text(verdict: Verdict) -> Text:
     return text
 
 
+def answer_plot(spec, answer: str):
+    """A model factory for the learner's answer against the truth, for derivative (and one-variable
+    expression) parts; None where there is no single curve to compare."""
+    if len(spec.declared) != 1:
+        return None
+    var = spec.declared[0]
+    x_range = _plot_range(spec.domain or "", var)
+    if spec.kind == "derivative" and spec.function:
+        def factory():
+            from tutor.plots.interactive import AnswerVsTruth
+
+            return AnswerVsTruth.for_derivative(answer, spec.function, var, spec.order, x_range)
+        return factory
+    if spec.kind == "expression" and spec.answer:
+        def factory():
+            from tutor.plots.interactive import AnswerVsTruth
+
+            return AnswerVsTruth(answer, spec.answer, (var,), x_range, true_label="true")
+        return factory
+    return None
+
+
+_BOUND = {"pi": 3.141592653589793, "pi/2": 1.5707963267948966, "pi/4": 0.7853981633974483}
+
+
+def _plot_range(domain: str, var: str) -> tuple[float, float]:
+    """[-5, 5], cut to simple bounds of the domain ("x > 0", "-pi/2 < x < pi/2")."""
+    lo, hi = -5.0, 5.0
+    for part in domain.split(","):
+        terms = [t.strip() for t in re.split(r"<=?|>=?", part)]
+        ops = re.findall(r"<=?|>=?", part)
+        for (a, b), op in zip(zip(terms, terms[1:]), ops):
+            if var not in (a, b) or (a == var) == (b == var):
+                continue
+            bound = _number(b if a == var else a)
+            if bound is None:
+                continue
+            above = (a == var) == op.startswith(">")  # var > bound, or bound < var
+            if above:
+                lo = max(lo, bound)
+            else:
+                hi = min(hi, bound)
+    return (lo, hi) if lo < hi else (-5.0, 5.0)
+
+
+def _number(text: str) -> float | None:
+    sign = -1.0 if text.startswith("-") else 1.0
+    text = text.removeprefix("-").strip()
+    if text in _BOUND:
+        return sign * _BOUND[text]
+    try:
+        return sign * float(text)
+    except ValueError:
+        return None
+
+
 def show(widget: Static, content: Text | str) -> None:
     """Update a Static and hide it while it is empty, so an unanswered card stays compact."""
     widget.update(content)
@@ -85,6 +142,7 @@ class _Row(Vertical):
         self.part = part
         self.draft = draft
         self.solved = solved
+        self.plot_factory = None  # after a wrong answer: its plot against the truth (F4)
 
     @property
     def key(self) -> str:
@@ -248,6 +306,7 @@ class ExerciseCard(Vertical, can_focus=False):
     BINDINGS = [
         Binding("f2", "hint", "Hint", id="hint"),
         Binding("f3", "reveal", "Solution", id="reveal"),
+        Binding("f4", "plot_answer", "Plot my answer", id="plot-answer"),
         Binding("enter", "check", "Check", show=False),
         *[Binding(str(n), f"pick({n - 1})", show=False) for n in range(1, 10)],
     ]
@@ -335,6 +394,9 @@ class ExerciseCard(Vertical, can_focus=False):
     # -- actions ----------------------------------------------------------------------------------------
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
+        if event.button.has_class("plot-answer"):
+            self.toggle_plot(next(a for a in event.button.ancestors if isinstance(a, AnswerRow)))
+            return
         {"check": self.action_check, "hint": self.action_hint, "reveal": self.action_reveal}[event.button.id]()
 
     def action_check(self) -> None:
@@ -366,6 +428,53 @@ class ExerciseCard(Vertical, can_focus=False):
         hints.update(self._hints_text())
         hints.display = True
         self.post_message(HintShown(self.exercise, self.hints_shown))
+
+    # -- the learner's answer against the truth (after a wrong answer) ---------------------------------
+    def on_answer_checked(self, event: AnswerChecked) -> None:
+        """Not stopped: the screen records it too."""
+        row = next((r for r in self.rows() if r.key == event.part and isinstance(r, AnswerRow)), None)
+        if row is None or event.verdict.status == "invalid":
+            return  # an answer that could not be read leaves the last plot as it was
+        wrong = event.verdict.status == "incorrect"
+        row.plot_factory = answer_plot(row.part.spec, event.answer) if wrong else None
+        shown = row.query(".answer-plot")
+        if shown:
+            shown.remove()
+            if row.plot_factory is not None:
+                self._mount_plot(row)  # the plot follows the newest wrong answer
+        buttons = row.query(".plot-answer")
+        if row.plot_factory is None:
+            buttons.remove()
+        elif not buttons:
+            row.mount(Button("Plot my answer against the truth F4", compact=True, classes="plot-answer"),
+                      after=row.query_one(".verdict"))
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "plot_answer":
+            return any(row.plot_factory for row in self.rows())
+        return True
+
+    def action_plot_answer(self) -> None:
+        row = self.focused_row()
+        if row is None or not row.plot_factory:
+            row = next((r for r in self.rows() if r.plot_factory), None)
+        if row is not None:
+            self.toggle_plot(row)
+
+    def toggle_plot(self, row: AnswerRow) -> None:
+        shown = row.query(".answer-plot")
+        if shown:
+            shown.remove()
+        elif row.plot_factory is not None:
+            self._mount_plot(row)
+
+    def _mount_plot(self, row: AnswerRow) -> None:
+        from tutor.ui.widgets.plot_view import InteractivePlot
+
+        plot = InteractivePlot(row.plot_factory, classes="answer-plot")
+        row.mount(plot, after=row.query_one(".plot-answer"))
+        self.call_after_refresh(plot.scroll_visible, animate=False)
 
     def action_reveal(self) -> None:
         if self.query_one(".solution").display:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual.widget import Widget
-from textual.widgets import Markdown, Static
+from textual.widgets import Markdown
 
 from tutor.lessons.model import BackpropBlock, Exercise, MathBlock, PlotBlock, Prose, Segment
 from tutor.session import Session
@@ -17,13 +16,23 @@ def segment_widget(segment: Segment, session: Session) -> Widget:
         return Markdown(segment.markdown)
     if isinstance(segment, MathBlock):
         return MathView(segment)
+    if isinstance(segment, Exercise) and segment.kind == "code":
+        from tutor.ui.widgets.code_card import CodeCard
+
+        return CodeCard(segment, session.record(segment.id))
+    if isinstance(segment, Exercise) and segment.kind == "backprop":
+        from tutor.ui.widgets.backprop_card import BackpropCard
+
+        return BackpropCard(segment, session.record(segment.id))
     if isinstance(segment, Exercise):
         return ExerciseCard(segment, session.record(segment.id))
     if isinstance(segment, PlotBlock):
-        title = segment.data.get("title", "a figure") if isinstance(segment.data, dict) else "a figure"
-        return Static(Text(f"[plot] {title}: figures are drawn once the plot engine lands.", style="italic"),
-                      classes="placeholder")
+        from tutor.ui.widgets.plot_view import InteractivePlot, PlotView
+
+        data = segment.data if isinstance(segment.data, dict) else {}
+        return InteractivePlot.from_block(data) if data.get("interactive") else PlotView.from_block(data)
     if isinstance(segment, BackpropBlock):
-        return Static(Text("[backprop graph] step-through graphs arrive with the backprop stepper.",
-                           style="italic"), classes="placeholder")
+        from tutor.ui.widgets.backprop_card import BackpropExample
+
+        return BackpropExample(segment)
     raise TypeError(f"no widget for {type(segment).__name__}")

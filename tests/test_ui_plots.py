@@ -1,0 +1,194 @@
+"""Figures in the lesson reader, driven like a learner: keys and clicks change them.
+
+The fixture lesson `figures` holds one static figure with a derivative exercise (page 1) and one
+figure of each interactive kind (pages 2-4).
+"""
+
+from __future__ import annotations
+
+import pytest
+from textual.app import App
+from textual.widgets import Button, Input, Static
+
+from uikit import card, make_app, text_of, verdict_text, wait_for
+from tutor.ui.widgets.plot_view import InteractivePlot, PlotCanvas, PlotView
+
+SIZE = (100, 40)
+FIGURES = {"static": 1, "tangent": 2, "secant": 2, "taylor": 3, "activations": 3, "gd": 4, "numdiff-error": 4}
+
+
+async def open_figures(pilot, app, page: int) -> list[PlotView]:
+    app.open_lesson("figures", page=page)
+    await pilot.pause(0.1)
+    views = list(app.screen.query(PlotView))
+    await wait_for(pilot, lambda: all(v.draws for v in views), timeout=30)
+    return views
+
+
+def interactive(app, kind: str) -> InteractivePlot:
+    for plot in app.screen.query(InteractivePlot):
+        if plot.model is not None and plot.model.kind == kind:
+            return plot
+    raise LookupError(kind)
+
+
+async def test_a_static_figure_is_drawn_with_its_legend_and_points(tmp_path, service):
+    app = make_app(tmp_path, service)
+    async with app.run_test(size=SIZE) as pilot:
+        (view,) = await open_figures(pilot, app, FIGURES["static"])
+        assert not app.screen.query(InteractivePlot)  # no `interactive:`, no controls
+        assert view.error is None
+        assert view.figure.title == "x³ and its derivative"
+        (panel,) = view.figure.panels
+        assert [s.label for s in panel.series] == ["x³", "3x²"]
+        assert [m.label for m in panel.markers] == ["(1, 1)"]
+        canvas = view.query_one(PlotCanvas)
+        drawn = canvas.render().plain
+        assert any("\u2800" < ch <= "\u28ff" for ch in drawn), "the curves are braille lines"
+        assert "● (1, 1)" in drawn
+        legend = text_of(view.query_one(".plot-legend", Static))
+        assert "── x³" in legend and "╌╌ 3x²" in legend  # the glyph tells line from dashed
+        assert not view.query_one(".plot-status").display  # "drawing…" is gone
+
+
+@pytest.mark.parametrize(("kind", "keys", "state"), [
+    ("tangent", ["right", "right"], lambda m: m.x0),
+    ("secant", ["minus"], lambda m: m.h),
+    ("taylor", ["plus"], lambda m: m.order),
+    ("activations", ["d"], lambda m: m.show_derivatives),
+    ("activations", ["left"], lambda m: m.probe),
+    ("gd", ["plus", "plus"], lambda m: m.lr),
+    ("gd", ["right"], lambda m: m.steps),
+    ("numdiff-error", ["left"], lambda m: m.cursor),
+])
+async def test_each_interactive_figure_changes_with_its_keys(tmp_path, service, kind, keys, state):
+    app = make_app(tmp_path, service)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_figures(pilot, app, FIGURES[kind])
+        plot = interactive(app, kind)
+        await wait_for(pilot, lambda: plot.query(".plot-control"))  # its buttons, once the model is built
+        plot.focus()
+        await pilot.pause()
+        before_state, before = state(plot.model), plot.view.summary()
+        draws = plot.view.draws
+        await pilot.press(*keys)
+        await wait_for(pilot, lambda: plot.view.draws > draws and plot.view.summary() != before)
+        await pilot.pause(0.2)  # every queued key has been drawn
+        assert state(plot.model) != before_state
+        assert plot.view.summary() != before
+
+
+async def test_controls_are_in_the_footer_and_on_buttons(tmp_path, service):
+    app = make_app(tmp_path, service)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_figures(pilot, app, FIGURES["tangent"])
+        plot = interactive(app, "tangent")
+        await wait_for(pilot, lambda: plot.query(".plot-control"))
+        plot.focus()
+        await pilot.pause()
+        active = app.screen.active_bindings
+        assert active["right"].binding.description == "move x₀ right"
+        assert active["minus"].binding.description == "smaller steps"
+        assert plot.has_focus  # the focused figure shows its border (CSS :focus)
+
+        # A click on a button is the same as its key.
+        x0, readout = plot.model.x0, plot.view.figure.readout
+        draws = plot.view.draws
+        await pilot.click("#control-1")  # "→ move x₀ right"
+        await wait_for(pilot, lambda: plot.view.draws > draws)
+        assert plot.model.x0 > x0
+        assert plot.view.figure.readout != readout and "x₀ = " in plot.view.figure.readout[0]
+        assert app.focused is plot
+
+
+async def test_taylor_stops_at_its_lowest_degree(tmp_path, service):
+    """A key that changes nothing (already at the limit) does not redraw."""
+    app = make_app(tmp_path, service)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_figures(pilot, app, FIGURES["taylor"])
+        plot = interactive(app, "taylor")
+        await wait_for(pilot, lambda: plot.query(".plot-control"))
+        plot.focus()
+        assert plot.model.order == 1
+        draws = plot.view.draws
+        await pilot.press("minus", "minus", "minus")  # degree 1 is the lowest non-zero term of sin
+        await pilot.pause(0.3)
+        assert plot.model.order == 1 and plot.view.draws == draws
+
+
+async def test_a_resize_recomputes_the_figure_for_the_new_width(tmp_path, service):
+    app = make_app(tmp_path, service)
+    async with app.run_test(size=SIZE) as pilot:
+        (view,) = await open_figures(pilot, app, FIGURES["static"])
+        width, draws = view._width, view.draws
+        await pilot.resize_terminal(140, 40)
+        await wait_for(pilot, lambda: view.draws > draws)
+        assert view._width > width
+        assert view.query_one(PlotCanvas).plan is not None
+
+
+async def test_plot_my_answer_after_a_wrong_derivative(tmp_path, service):
+    app = make_app(tmp_path, service)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_figures(pilot, app, FIGURES["static"])
+        exercise = card(app, "figures/e1")
+        assert not exercise.query(".plot-answer")  # nothing to plot before a wrong answer
+        box = exercise.query_one(Input)
+        box.focus()
+        await pilot.press("f4")
+        assert not exercise.query(".answer-plot")
+
+        await pilot.press(*"3*x", "enter")
+        await wait_for(pilot, lambda: "Not yet" in verdict_text(app, "figures/e1"))
+        assert exercise.query_one(".plot-answer", Button).display
+        assert app.screen.active_bindings["f4"].binding.description == "Plot my answer"
+        await pilot.press("f4")
+        await wait_for(pilot, lambda: exercise.query(".answer-plot")
+                       and exercise.query_one(".answer-plot", InteractivePlot).view.draws)
+        plot = exercise.query_one(".answer-plot", InteractivePlot)
+        figure = plot.view.figure
+        assert figure.title == "your f' against true f'"
+        (panel,) = figure.panels
+        assert {s.label for s in panel.series} == {"your f'", "true f'"}
+        assert "largest gap at x = " in figure.readout[0]  # and it is marked on both curves
+        assert {m.label for m in panel.markers} == {"your f'", "true f'"}
+
+        box.focus()
+        await pilot.press("f4")
+        await pilot.pause()
+        assert not exercise.query(".answer-plot")
+        await pilot.click(".plot-answer")  # the button toggles it too
+        await wait_for(pilot, lambda: exercise.query(".answer-plot"))
+
+        # The right answer: nothing left to compare, the key and the button go away.
+        box.focus()
+        box.value = ""
+        await pilot.press(*"3*x^2", "enter")
+        await wait_for(pilot, lambda: "Correct" in verdict_text(app, "figures/e1"))
+        await pilot.pause()
+        assert not exercise.query(".plot-answer") and not exercise.query(".answer-plot")
+        assert "f4" not in app.screen.active_bindings or not app.screen.active_bindings["f4"].enabled
+
+
+class _OnePlot(App):
+    def __init__(self, data) -> None:
+        super().__init__()
+        self.data = data
+
+    def compose(self):
+        yield PlotView.from_block(self.data)
+
+
+@pytest.mark.parametrize("data", [
+    {"title": "broken", "curves": [{"expr": "x^^2"}]},
+    {"title": "nothing here", "x": [0, 1], "curves": [{"expr": "ln(x - 5)"}]},
+])
+async def test_a_figure_that_fails_says_why_in_one_line(data):
+    app = _OnePlot(data)
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = app.query_one(PlotView)
+        await wait_for(pilot, lambda: view.draws, timeout=30)
+        status = text_of(view.query_one(".plot-status", Static))
+        assert view.figure is None and status.startswith("This figure could not be drawn: ")
+        assert "Traceback" not in status and "\n" not in status
+        assert not view.query_one(".plot-grid").display

@@ -18,7 +18,7 @@ async def _settle_on(pilot, app, page: int, widget_of) -> None:
     app.open_lesson("figures", page=page)
     await pilot.pause(0.1)
     views = list(app.screen.query(PlotView))
-    await wait_for(pilot, lambda: all(v.draws for v in views), timeout=30)
+    await wait_for(pilot, lambda: all(v.settled for v in views), timeout=30)
     return widget_of(app)
 
 
@@ -30,6 +30,13 @@ async def _pin(pilot, app, widget) -> None:
     page.scroll_to(y=round(page.scroll_y), animate=False)
     freeze_cursors(app)
     await pilot.pause(0.3)
+    # The first figure may have been computed before the page's scroll bar took its column, and
+    # small width changes are not recomputed: draw every figure once more at the final width.
+    views = list(app.screen.query(PlotView))
+    for view in views:
+        view.redraw()
+    await wait_for(pilot, lambda: all(v.settled for v in views), timeout=30)
+    await pilot.pause(0.1)
     assert page.scroll_y == int(page.scroll_y)
 
 

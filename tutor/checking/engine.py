@@ -22,7 +22,6 @@ from tutor.checking.compare import (
     close,
     first_difference,
     format_value,
-    nice_number,
     sample,
 )
 from tutor.checking.numeval import Evaluation, Undefined, evaluate

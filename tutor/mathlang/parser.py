@@ -332,14 +332,18 @@ class _Parser:
             product = BinOp("*", product, factor)
         return product
 
-    def unknown_call(self, tok: Token) -> Node:
+    def arguments(self) -> list[Node]:
+        """`(a, b, ...)` after a function name; the '(' is the next token."""
         opened = self.advance()
         args = [self.expression(0)]
         while self.peek().is_op(","):
             self.advance()
             args.append(self.expression(0))
         self.expect(")", opened)
-        return Call(tok.text, tuple(args), known=False)
+        return args
+
+    def unknown_call(self, tok: Token) -> Node:
+        return Call(tok.text, tuple(self.arguments()), known=False)
 
     def call(self, tok: Token, name: str) -> Node:
         func, arities = FUNCTIONS[name]
@@ -356,12 +360,7 @@ class _Parser:
                 f"{name}^-1 is ambiguous: write a{func}(x) for the inverse function or 1/{name}(x)", tok
             )
         if self.peek().is_op("("):
-            opened = self.advance()
-            args = [self.expression(0)]
-            while self.peek().is_op(","):
-                self.advance()
-                args.append(self.expression(0))
-            self.expect(")", opened)
+            args = self.arguments()
         else:
             args = [self.single_argument(tok, name)]
         if len(args) not in arities:

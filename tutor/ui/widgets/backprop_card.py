@@ -36,6 +36,7 @@ from tutor.autodiff.steps import Step, local_symbol
 from tutor.checking.verdict import Verdict
 from tutor.lessons.model import BackpropBlock, Exercise
 from tutor.progress.model import ExerciseProgress
+from tutor.ui.widgets.hints import hints_text
 from tutor.ui.widgets.card_messages import AnswerChecked, DraftChanged, HintShown, RevealAsked
 from tutor.ui.widgets.exercise_card import show
 from tutor.ui.widgets.glyphs import EXERCISE_GLYPHS
@@ -450,7 +451,7 @@ class BackpropCard(Vertical, can_focus=False):
                 yield Button("Check ⏎", id="check", variant="primary", compact=True)
             yield Button("Hint F2", id="hint", compact=True)
             yield Button("Solution F3", id="reveal", compact=True)
-        yield Static(self._hints_text(), classes="hints")
+        yield Static(hints_text(self.exercise.hints, self.hints_used), classes="hints")
         yield Markdown(self.exercise.solution if self.record.revealed else "", classes="solution")
 
     def on_mount(self) -> None:
@@ -462,14 +463,6 @@ class BackpropCard(Vertical, can_focus=False):
         glyph, word = EXERCISE_GLYPHS.get(self.record.status, ("·", "new"))
         return Text.assemble((f"{glyph} ", "bold"), ("Backprop ", "bold"), self.exercise.id,
                              (f"  · step through the graph · {word}", "dim"))
-
-    def _hints_text(self) -> Text:
-        shown = min(self.hints_used, len(self.exercise.hints))
-        text = Text()
-        for rung, hint in enumerate(self.exercise.hints[:shown], start=1):
-            text.append(f"Hint {rung}/{len(self.exercise.hints)}: ", style="bold")
-            text.append(hint.strip() + ("\n" if rung < shown else ""))
-        return text
 
     @property
     def panel(self) -> StepperPanel | None:
@@ -556,7 +549,7 @@ class BackpropCard(Vertical, can_focus=False):
             return
         self.hints_used += 1
         hints = self.query_one(".hints", Static)
-        hints.update(self._hints_text())
+        hints.update(hints_text(self.exercise.hints, self.hints_used))
         hints.display = bool(str(hints.render()))
         self.post_message(HintShown(self.exercise, self.hints_used))
 

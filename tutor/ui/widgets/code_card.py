@@ -22,8 +22,9 @@ from tutor.lessons.model import Exercise
 from tutor.progress.model import ExerciseProgress
 from tutor.sandbox.exercise import CodeExercise, CodeExerciseError, to_verdict
 from tutor.sandbox.runner import RunResult, TestResult
-from tutor.ui.widgets.card_messages import AnswerChecked, DraftChanged, HintShown, RevealAsked
+from tutor.ui.widgets.card_messages import AnswerChecked, DraftChanged, RevealAsked
 from tutor.ui.widgets.exercise_card import show
+from tutor.ui.widgets.hints import hints_text, show_next_hint
 from tutor.ui.widgets.glyphs import EXERCISE_GLYPHS
 
 DRAFT_DELAY_S = 0.8
@@ -200,7 +201,7 @@ class CodeCard(Vertical, can_focus=False):
                 yield Button("Run F5", id="run", variant="primary", compact=True)
             yield Button("Hint F2", id="hint", compact=True)
             yield Button("Solution F3", id="reveal", compact=True)
-        yield Static(self._hints_text(), classes="hints")
+        yield Static(hints_text(self.exercise.hints, self.hints_shown), classes="hints")
         with Vertical(classes="solution"):
             yield Markdown(self.exercise.solution, classes="solution-text")
             if self.code_exercise is not None:
@@ -231,13 +232,6 @@ class CodeCard(Vertical, can_focus=False):
         imports = ", ".join(code.allowed_imports) or "none"
         text.append(f"\nRuns in a separate Python process · time limit {code.time_limit:g} s · "
                     f"imports allowed: {imports}", style="dim")
-        return text
-
-    def _hints_text(self) -> Text:
-        text = Text()
-        for rung, hint in enumerate(self.exercise.hints[: self.hints_shown], start=1):
-            text.append(f"Hint {rung}/{len(self.exercise.hints)}: ", style="bold")
-            text.append(hint.strip() + ("\n" if rung < self.hints_shown else ""))
         return text
 
     # -- the card interface (see card_messages) ----------------------------------------------------------
@@ -323,17 +317,7 @@ class CodeCard(Vertical, can_focus=False):
         {"run": self.action_run, "hint": self.action_hint, "reveal": self.action_reveal}[event.button.id]()
 
     def action_hint(self) -> None:
-        if not self.exercise.hints:
-            self.notify("This exercise has no hints.")
-            return
-        if self.hints_shown >= len(self.exercise.hints):
-            self.notify("That was the last hint; F3 shows the worked solution.")
-            return
-        self.hints_shown += 1
-        hints = self.query_one(".hints", Static)
-        hints.update(self._hints_text())
-        hints.display = True
-        self.post_message(HintShown(self.exercise, self.hints_shown))
+        show_next_hint(self)
 
     def action_reveal(self) -> None:
         if self.query_one(".solution").display:

@@ -15,13 +15,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.timer import Timer
-from textual.widget import Widget
 from textual.widgets import Button, Input, LoadingIndicator, Markdown, RadioButton, RadioSet, Static
 
 from tutor.checking.verdict import Verdict
 from tutor.lessons.model import Exercise, ExercisePart
 from tutor.progress.model import ExerciseProgress
-from tutor.ui.widgets.card_messages import AnswerChecked, DraftChanged, HintShown, RevealAsked
+from tutor.ui.widgets.card_messages import AnswerChecked, DraftChanged, RevealAsked
+from tutor.ui.widgets.hints import hints_text, show_next_hint
 from tutor.ui.widgets.glyphs import EXERCISE_GLYPHS
 
 PREVIEW_DELAY_S = 0.25
@@ -335,7 +335,7 @@ class ExerciseCard(Vertical, can_focus=False):
                 yield Button("Check ⏎", id="check", variant="primary", compact=True)
             yield Button("Hint F2", id="hint", compact=True)
             yield Button("Solution F3", id="reveal", compact=True)
-        yield Static(self._hints_text(), classes="hints")
+        yield Static(hints_text(self.exercise.hints, self.hints_shown), classes="hints")
         yield Markdown(self.exercise.solution if self.record.revealed else "", classes="solution")
 
     def on_mount(self) -> None:
@@ -346,13 +346,6 @@ class ExerciseCard(Vertical, can_focus=False):
         glyph, word = EXERCISE_GLYPHS.get(self.record.status, ("·", "new"))
         return Text.assemble((f"{glyph} ", "bold"), ("Exercise ", "bold"), self.exercise.id,
                              (f"  · {self.exercise.kind} · {word}", "dim"))
-
-    def _hints_text(self) -> Text:
-        text = Text()
-        for rung, hint in enumerate(self.exercise.hints[: self.hints_shown], start=1):
-            text.append(f"Hint {rung}/{len(self.exercise.hints)}: ", style="bold")
-            text.append(hint.strip() + ("\n" if rung < self.hints_shown else ""))
-        return text
 
     # -- attributes down -------------------------------------------------------------------------------
     def update_record(self, record: ExerciseProgress) -> None:
@@ -417,17 +410,7 @@ class ExerciseCard(Vertical, can_focus=False):
             row.pick(index)
 
     def action_hint(self) -> None:
-        if not self.exercise.hints:
-            self.notify("This exercise has no hints.")
-            return
-        if self.hints_shown >= len(self.exercise.hints):
-            self.notify("That was the last hint; F3 shows the worked solution.")
-            return
-        self.hints_shown += 1
-        hints = self.query_one(".hints", Static)
-        hints.update(self._hints_text())
-        hints.display = True
-        self.post_message(HintShown(self.exercise, self.hints_shown))
+        show_next_hint(self)
 
     # -- the learner's answer against the truth (after a wrong answer) ---------------------------------
     def on_answer_checked(self, event: AnswerChecked) -> None:

@@ -284,6 +284,11 @@ class PlotView(Vertical):
         self.query_one(".plot-title").display = False
         self.app.theme_changed_signal.subscribe(self, self._theme_changed)
 
+    @property
+    def settled(self) -> bool:
+        """Drawn at its current width, with no recomputation asked for or under way."""
+        return self.draws > 0 and self._timer is None and self._shown == self._requested
+
     # -- computing ------------------------------------------------------------------------------------
     def canvas_resized(self, width: int) -> None:
         """The panels' width changed: recompute now the first time, then once resizing stops."""

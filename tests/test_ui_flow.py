@@ -235,3 +235,40 @@ async def test_quit_key_in_an_answer_box_types_the_letter(tmp_path, service):
         assert answer_box(app, "slopes/e3").value == "q"
         assert app.is_running
         assert isinstance(app.focused, Input)
+
+
+class _BrokenChecker:
+    """A checker whose worker has crashed in an unexpected way."""
+
+    def __init__(self, real) -> None:
+        self.real = real
+
+    def check(self, spec, answer, seed=0):
+        raise RuntimeError("the checker fell over")
+
+    def __getattr__(self, name):
+        return getattr(self.real, name)
+
+
+async def test_a_crash_in_a_background_job_is_shown_not_printed(tmp_path, service):
+    app = make_app(tmp_path, _BrokenChecker(service))
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_lesson("slopes", page=1)
+        await pilot.pause()
+        await type_answer(pilot, app, "slopes/e1", "6")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: any("the checker fell over" in str(n.message) for n in app._notifications))
+        assert app.is_running
+
+
+async def test_quitting_waits_for_attempts_being_saved(tmp_path, service):
+    save_dir = tmp_path / "saves"
+    app = make_app(save_dir, service)
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_lesson("slopes", page=1)
+        await pilot.pause()
+        await type_answer(pilot, app, "slopes/e1", "6")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "Correct" in verdict_text(app, "slopes/e1"))
+        await pilot.press("ctrl+q")  # at once: the attempt may still be on its way to disk
+    assert saved(save_dir, "slopes/e1")["status"] == "solved"

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Protocol
 
-from textual import work
 from textual.app import App
 from textual.binding import Binding
 
@@ -13,6 +12,7 @@ from tutor.checking.spec import ExerciseSpec
 from tutor.checking.verdict import Verdict
 from tutor.progress import open_profile
 from tutor.session import Session, SessionError
+from tutor.ui.background import background
 from tutor.ui.commands import TutorCommands
 
 
@@ -26,6 +26,7 @@ class Checker(Protocol):
 
 
 DEFAULT_THEME = "textual-dark"
+SAVING_GROUPS = ("record", "save")  # worker groups that write the save file
 
 
 class TutorApp(App[int]):
@@ -62,18 +63,23 @@ class TutorApp(App[int]):
         self.call_after_refresh(self.warm_checker)
         self.call_after_refresh(self.warm_plots)
 
-    @work(thread=True, exit_on_error=False, group="warm")
+    @background(group="warm")
     def warm_checker(self) -> None:
         # After the first frame: SymPy loads in the worker process, not in the UI.
         self.checker.warm()
 
-    @work(thread=True, exit_on_error=False, group="warm")
+    @background(group="warm")
     def warm_plots(self) -> None:
         # After the first frame: the plot engine (NumPy, SymPy) and plotext load here, so the
         # first figure of a lesson does not wait for them.
         import tutor.plots.blocks
         import tutor.plots.interactive
         import tutor.ui.widgets.plot_view  # noqa: F401
+
+    def report_failure(self, error: BaseException) -> None:
+        """A background job that crashed is told to the learner, never printed as a traceback."""
+        self.notify(f"Something went wrong in the background ({type(error).__name__}: {error}). "
+                    "What you have saved is safe; try again.", severity="error", timeout=10)
 
     # -- save-file problems -------------------------------------------------------------------------
     def _resolve_save_problem(self, choice: str | None) -> None:
@@ -104,7 +110,7 @@ class TutorApp(App[int]):
             return
         self.save_in_background(self.session.set_setting, "theme", name)
 
-    @work(thread=True, exit_on_error=False, group="save")
+    @background(group="save")
     def save_in_background(self, action, *args) -> None:
         try:
             action(*args)
@@ -124,6 +130,10 @@ class TutorApp(App[int]):
             flush = getattr(screen, "flush", None)
             if flush is not None:
                 flush()
+        # Attempts, hints and settings still being written in the background finish first.
+        saving = [w for w in self.workers if w.group in SAVING_GROUPS and not w.is_finished]
+        if saving:
+            await self.workers.wait_for_complete(saving)
         self.exit(0)
 
     def reset_exercise(self, exercise_id: str) -> None:

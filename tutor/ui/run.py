@@ -7,8 +7,8 @@ import sys
 
 
 def run_app(args: argparse.Namespace) -> int:
-    from tutor.commands.common import lessons_dir, profile_name, save_dir
     from tutor.checking.service import CheckService
+    from tutor.commands.common import lessons_dir, profile_name, save_dir
     from tutor.progress import ProfileNameError
     from tutor.session import Session
 

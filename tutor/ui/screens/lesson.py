@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -14,9 +14,15 @@ from textual.widgets.option_list import Option
 
 from tutor.lessons.model import Exercise, Lesson
 from tutor.session import SessionError
-from tutor.ui.widgets.card_messages import AnswerChecked, DraftChanged, HintShown, RevealAsked
-from tutor.ui.widgets.segments import segment_widget
+from tutor.ui.background import background
+from tutor.ui.widgets.card_messages import (
+    AnswerChecked,
+    DraftChanged,
+    HintShown,
+    RevealAsked,
+)
 from tutor.ui.widgets.glyphs import EXERCISE_GLYPHS
+from tutor.ui.widgets.segments import segment_widget
 
 SCROLL_SAVE_DELAY_S = 1.0
 
@@ -231,7 +237,7 @@ class LessonScreen(Screen):
             answer,
         )
 
-    @work(thread=True, exit_on_error=False, group="record")
+    @background(group="record")
     def record_in_background(self, what: str, exercise: Exercise, *args) -> None:
         session = self.app.session
         if not session.store.writable:

@@ -20,7 +20,7 @@ from rich.console import Group
 from rich.style import Style
 from rich.table import Table
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -36,11 +36,17 @@ from tutor.autodiff.steps import Step, local_symbol
 from tutor.checking.verdict import Verdict
 from tutor.lessons.model import BackpropBlock, Exercise
 from tutor.progress.model import ExerciseProgress
-from tutor.ui.widgets.hints import hints_text
-from tutor.ui.widgets.card_messages import AnswerChecked, DraftChanged, HintShown, RevealAsked
+from tutor.ui.background import background
+from tutor.ui.widgets.card_messages import (
+    AnswerChecked,
+    DraftChanged,
+    HintShown,
+    RevealAsked,
+)
 from tutor.ui.widgets.exercise_card import show
 from tutor.ui.widgets.glyphs import EXERCISE_GLYPHS
 from tutor.ui.widgets.graph_view import GraphView, legend
+from tutor.ui.widgets.hints import hints_text
 
 PLACEHOLDERS = {
     "forward": "the value, e.g. 1.25 or sin(0.5)",
@@ -331,7 +337,7 @@ class StepperPanel(Vertical):
         self.busy = True
         self._judge(stepper.index, text)
 
-    @work(thread=True, group="backprop-step", exit_on_error=False)
+    @background(group="backprop-step")
     def _judge(self, index: int, text: str) -> None:
         step = self.stepper.steps[index]
         try:
@@ -376,7 +382,7 @@ class StepperPanel(Vertical):
             self._closed_forms(step)
         return True
 
-    @work(thread=True, group="backprop-help", exit_on_error=False)
+    @background(group="backprop-help")
     def _closed_forms(self, step: Step) -> None:
         text = backward_help(self.stepper, step)
         self.app.call_from_thread(self._helped, step, text)

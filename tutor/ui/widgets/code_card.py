@@ -9,7 +9,7 @@ attempt's answer is the code itself, so solved code stays in the save file.
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -22,10 +22,11 @@ from tutor.lessons.model import Exercise
 from tutor.progress.model import ExerciseProgress
 from tutor.sandbox.exercise import CodeExercise, CodeExerciseError, to_verdict
 from tutor.sandbox.runner import RunResult, TestResult
+from tutor.ui.background import background
 from tutor.ui.widgets.card_messages import AnswerChecked, DraftChanged, RevealAsked
 from tutor.ui.widgets.exercise_card import show
-from tutor.ui.widgets.hints import hints_text, show_next_hint
 from tutor.ui.widgets.glyphs import EXERCISE_GLYPHS
+from tutor.ui.widgets.hints import hints_text, show_next_hint
 
 DRAFT_DELAY_S = 0.8
 OUTPUT_LINES = 12  # printed output shown under the results; the rest is counted, not shown
@@ -291,7 +292,7 @@ class CodeCard(Vertical, can_focus=False):
              Text(f"running your code… (up to {self.code_exercise.time_limit:g} s)", style="italic"))
         self.run_code(code)
 
-    @work(thread=True, exclusive=True, group="run", exit_on_error=False)
+    @background(group="run", exclusive=True)
     def run_code(self, code: str) -> None:
         assert self.code_exercise is not None
         try:

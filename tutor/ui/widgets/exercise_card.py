@@ -10,19 +10,28 @@ import re
 from dataclasses import dataclass
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.timer import Timer
-from textual.widgets import Button, Input, LoadingIndicator, Markdown, RadioButton, RadioSet, Static
+from textual.widgets import (
+    Button,
+    Input,
+    LoadingIndicator,
+    Markdown,
+    RadioButton,
+    RadioSet,
+    Static,
+)
 
 from tutor.checking.verdict import Verdict
 from tutor.lessons.model import Exercise, ExercisePart
 from tutor.progress.model import ExerciseProgress
+from tutor.ui.background import background
 from tutor.ui.widgets.card_messages import AnswerChecked, DraftChanged, RevealAsked
-from tutor.ui.widgets.hints import hints_text, show_next_hint
 from tutor.ui.widgets.glyphs import EXERCISE_GLYPHS
+from tutor.ui.widgets.hints import hints_text, show_next_hint
 
 PREVIEW_DELAY_S = 0.25
 DRAFT_DELAY_S = 0.6
@@ -161,12 +170,16 @@ class _Row(Vertical):
         for empty in self.query(".reading, .verdict"):
             empty.display = bool(str(empty.render()))
 
+    def worker_failed(self, _error: BaseException) -> None:
+        self.query_one(".checking").display = False
+        show(self.query_one(".verdict", Static), Text("The check failed; try again.", style="italic"))
+
     def start_check(self, answer: str) -> None:
         self.query_one(".checking").display = True
         show(self.query_one(".verdict", Static), Text("checking…", style="italic"))
         self.check(answer)
 
-    @work(thread=True, exclusive=True, group="check", exit_on_error=False)
+    @background(group="check", exclusive=True)
     def check(self, answer: str) -> None:
         verdict = self.app.checker.check(self.part.spec, answer)
         self.app.call_from_thread(self.show_verdict, answer, verdict)
@@ -216,7 +229,7 @@ class AnswerRow(_Row):
             return
         self.preview(text)
 
-    @work(thread=True, exclusive=True, group="preview", exit_on_error=False)
+    @background(group="preview", exclusive=True)
     def preview(self, text: str) -> None:
         verdict = self.app.checker.preview(text, self.part.spec.declared if self.part.spec.kind not in
                                            ("numeric",) else ())

@@ -18,7 +18,6 @@ from tutor.autodiff.graph import Graph
 from tutor.autodiff.layout import ARROW, Drawing, render
 
 
-
 def legend(graph: Graph) -> str:
     return (f"Each box: name = formula on top, forward value inside, ∂{graph.output}/∂name below. "
             "Double border: this step.")

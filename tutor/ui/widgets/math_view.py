@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from textual import work
 from textual.widgets import Static
 
 from tutor.lessons.model import MathBlock
+from tutor.ui.background import background
 
 
 class MathView(Static):
@@ -18,7 +18,7 @@ class MathView(Static):
     def on_mount(self) -> None:
         self.render_formulas()
 
-    @work(thread=True, exit_on_error=False, group="math")
+    @background(group="math")
     def render_formulas(self) -> None:
         pictures = []
         for line in self.block.lines:

@@ -18,7 +18,6 @@ from rich.color import Color as RichColor
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult, RenderResult
 from textual.color import Color
 from textual.containers import ItemGrid, Vertical
@@ -28,7 +27,14 @@ from textual.timer import Timer
 from textual.widgets import Button, Static
 from textual_plotext import PlotextPlot
 
-from tutor.ui.widgets.plot_draw import Y_LABEL_COLS, PanelPlan, draw, palette, plan_panel
+from tutor.ui.background import background
+from tutor.ui.widgets.plot_draw import (
+    Y_LABEL_COLS,
+    PanelPlan,
+    draw,
+    palette,
+    plan_panel,
+)
 
 if TYPE_CHECKING:  # pragma: no cover - types only
     from tutor.plots.interactive import Interactive
@@ -318,7 +324,7 @@ class PlotView(Vertical):
             self._requested += 1
             return self._requested
 
-    @work(thread=True, exclusive=True, group="plot-figure", exit_on_error=False)
+    @background(group="plot-figure", exclusive=True)
     def _compute(self, generation: int, cols: int) -> None:
         self.compute(generation, cols)
 
@@ -492,7 +498,7 @@ class InteractivePlot(Vertical, can_focus=True):
         if start:
             self._drain()
 
-    @work(thread=True, group="plot-control", exit_on_error=False)
+    @background(group="plot-control")
     def _drain(self) -> None:
         """Run the queued controls in the order they came, then redraw once."""
         changed = False

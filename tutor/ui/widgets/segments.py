@@ -5,7 +5,14 @@ from __future__ import annotations
 from textual.widget import Widget
 from textual.widgets import Markdown
 
-from tutor.lessons.model import BackpropBlock, Exercise, MathBlock, PlotBlock, Prose, Segment
+from tutor.lessons.model import (
+    BackpropBlock,
+    Exercise,
+    MathBlock,
+    PlotBlock,
+    Prose,
+    Segment,
+)
 from tutor.session import Session
 from tutor.ui.widgets.exercise_card import ExerciseCard
 from tutor.ui.widgets.math_view import MathView

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator
 
-from tutor.lessons.exercises import ENGINE_KINDS
 from tutor.lessons.manifest import MANIFEST
 from tutor.lessons.mdblocks import LONG_PAGE_BLOCKS, count_blocks
 from tutor.lessons.model import BackpropBlock, Course, Exercise, Lesson, MathBlock, PlotBlock, Problem, Prose
@@ -142,12 +141,15 @@ def check_hints(course: Course) -> list[Problem]:
     ]
 
 
+# Kinds whose engine does not exist yet (backprop and code have their cards and engines).
+UNPLAYABLE_KINDS = ("gd",)
+
+
 def check_playable(course: Course) -> list[Problem]:
     return [
         Problem(lesson.path, exercise.line, f"exercise {exercise.id}: not yet playable (kind {exercise.kind})", "warning")
         for lesson, exercise in _exercises(course)
-        # backprop: BackpropCard plays it; code: CodeCard runs it in the sandbox
-        if exercise.kind in ENGINE_KINDS and exercise.kind not in ("backprop", "code")
+        if exercise.kind in UNPLAYABLE_KINDS
     ]
 
 

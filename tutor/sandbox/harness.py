@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import itertools
 import json
 import linecache
 import os
@@ -306,92 +307,68 @@ def restricted_builtins(allowed: tuple[str, ...]) -> dict:
     return namespace
 
 
-# --------------------------------------------------------------------------- explaining failures
+# --------------------------------------------------------------------------- values as data
 
 
-def _eval(node: ast.expr, scope: dict):
-    expr = ast.fix_missing_locations(ast.Expression(node))
-    return eval(compile(expr, TESTS_FILE, "eval", dont_inherit=True, optimize=0), scope)
+ENCODE_LIMIT = 1_000_000  # numbers and items one value may hold
+INT_DIGITS_LIMIT = 4000  # below Python's 4300-digit int-to-text limit
 
 
-def _callee(node: ast.expr) -> str:
-    if isinstance(node, ast.Call):
-        if isinstance(node.func, ast.Name):
-            return node.func.id
-        if isinstance(node.func, ast.Attribute):
-            return node.func.attr
-    return ""
+class NotData(Exception):
+    pass
 
 
-_SYMBOLS = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.Eq: "==", ast.NotEq: "!=",
-            ast.Is: "is", ast.IsNot: "is not", ast.In: "in", ast.NotIn: "not in"}
+def encode(value, budget: list[int] | None = None):
+    """`value` as JSON-ready plain data, by value and by exact type, so the parent can compare it.
 
-
-def explain(node: ast.expr, scope: dict) -> dict:
-    """Actual and expected values of a failed assert's condition, by evaluating its parts again.
-
-    Recognised shapes: `a == b` (and the other comparisons), `abs(a - b) < tol`,
-    `isclose(a, b, ...)`/`allclose(...)`, and `all(<condition> for x in xs)` (reported at the
-    first failing x). Anything else gets no details. The parts are evaluated a second time,
-    which is harmless for the pure functions exercises ask for.
+    Exact types only: a subclass of float or list could answer comparisons its own way, so it
+    (and any other object) is sent as {"opaque": type name}, which the parent refuses to compare.
     """
-    if _callee(node) == "all" and len(node.args) == 1 and not node.keywords:
-        gen = node.args[0]
-        if isinstance(gen, (ast.GeneratorExp, ast.ListComp, ast.SetComp)) and len(gen.generators) == 1:
-            return _explain_all(gen, scope)
-    if isinstance(node, ast.Compare) and len(node.ops) == 1:
-        op, right = node.ops[0], node.comparators[0]
-        left = node.left
-        if (isinstance(op, (ast.Lt, ast.LtE)) and _callee(left) == "abs" and len(left.args) == 1
-                and isinstance(left.args[0], ast.BinOp) and isinstance(left.args[0].op, ast.Sub)):
-            diff = left.args[0]
-            return {"actual": safe_repr(_eval(diff.left, scope)), "expected": safe_repr(_eval(diff.right, scope)),
-                    "tolerance": safe_repr(_eval(right, scope))}
-        actual, other = _eval(left, scope), _eval(right, scope)
-        if isinstance(op, (ast.Eq, ast.Is)):
-            return {"actual": safe_repr(actual), "expected": safe_repr(other)}
-        return {"actual": safe_repr(actual), "expected": f"{_SYMBOLS[type(op)]} {safe_repr(other)}"}
-    if _callee(node) in ("isclose", "allclose", "array_equal", "allequal") and len(node.args) >= 2:
-        found = {"actual": safe_repr(_eval(node.args[0], scope)), "expected": safe_repr(_eval(node.args[1], scope))}
-        tolerances = [f"{k.arg}={safe_repr(_eval(k.value, scope))}" for k in node.keywords if k.arg]
-        if tolerances:
-            found["tolerance"] = ", ".join(tolerances)
-        return found
-    return {}
+    budget = budget if budget is not None else [ENCODE_LIMIT]
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise NotData("the value is too large to send back (more than a million items)")
+    kind = type(value)
+    if value is None or kind is bool or kind is str:
+        return value if kind is not str or len(value) <= 100_000 else value[:100_000]
+    if kind is int:
+        if value.bit_length() > INT_DIGITS_LIMIT * 3.32:
+            raise NotData("the integer is too large to send back (more than 4000 digits)")
+        return value
+    if kind is float:
+        return value
+    if kind is complex:
+        return {"complex": [value.real, value.imag]}
+    if kind is list:
+        return [encode(v, budget) for v in value]
+    if kind is tuple:
+        return {"tuple": [encode(v, budget) for v in value]}
+    if kind is dict:
+        return {"dict": [[encode(k, budget), encode(v, budget)] for k, v in value.items()]}
+    if kind in (set, frozenset):
+        return {"set": [encode(v, budget) for v in value]}
+    numpy = sys.modules.get("numpy")
+    if numpy is not None:
+        if isinstance(value, numpy.ndarray):
+            array = numpy.asarray(value).view(numpy.ndarray)
+            if array.dtype.kind not in "biufc":
+                return {"opaque": f"numpy array of {array.dtype}"}
+            budget[0] -= array.size
+            if budget[0] < 0:
+                raise NotData("the array is too large to send back (more than a million numbers)")
+            items = numpy.ndarray.tolist(array)
+            if array.dtype.kind == "c":
+                items = _complex_pairs(items)
+            return {"ndarray": items, "dtype": array.dtype.str, "shape": list(array.shape)}
+        if isinstance(value, numpy.generic) and type(value).__module__ == "numpy":
+            return encode(numpy.generic.item(value), budget)
+    return {"opaque": f"{kind.__module__}.{kind.__qualname__}" if kind.__module__ != "builtins" else kind.__name__}
 
 
-def _explain_all(gen: ast.GeneratorExp | ast.ListComp | ast.SetComp, scope: dict) -> dict:
-    comp = gen.generators[0]
-    if comp.is_async:
-        return {}
-    bind = ast.fix_missing_locations(ast.Module(
-        body=[ast.Assign(targets=[comp.target], value=ast.Name("__tutor_item__", ast.Load()))], type_ignores=[]))
-    bind_code = compile(bind, TESTS_FILE, "exec", dont_inherit=True)
-    names = [n.id for n in ast.walk(comp.target) if isinstance(n, ast.Name)]
-    for count, item in enumerate(_eval(comp.iter, scope)):
-        if count >= EXPLAIN_ITEMS:
-            break
-        local = dict(scope)  # one flat scope, so lambdas in the condition still see the loop names
-        local["__tutor_item__"] = item
-        exec(bind_code, local)
-        if not all(_eval(cond, local) for cond in comp.ifs):
-            continue
-        if not _eval(gen.elt, local):
-            found = explain(gen.elt, local)
-            found["where"] = ", ".join(f"{n} = {safe_repr(local[n])}" for n in names)
-            return found
-    return {}
-
-
-def failure_message(details: dict) -> str:
-    if "expected" not in details:
-        return "this check is false"
-    text = f"expected {details['expected']}, got {details['actual']}"
-    if "tolerance" in details:
-        text += f" (tolerance {details['tolerance']})"
-    if details.get("where"):
-        text = f"at {details['where']}: {text}"
-    return text
+def _complex_pairs(items):
+    if isinstance(items, list):
+        return [_complex_pairs(v) for v in items]
+    return [items.real, items.imag]
 
 
 def exit_message(exc: SystemExit) -> str:
@@ -404,12 +381,17 @@ def exit_message(exc: SystemExit) -> str:
 
 
 class Run:
+    """One child's run. Role "learner": load the learner's code, run every setup step and evaluate
+    the learner-side leaves. Role "expected": no learner code; run the setup steps and evaluate
+    the leaves that do not depend on it. Neither decides a verdict: the parent does (judge.py).
+    """
+
     def __init__(self, job: dict, reporter: Reporter) -> None:
         self.job = job
         self.reporter = reporter
+        self.role = job.get("role", "learner")
         self.allowed = tuple(job["allowed_imports"])
         self.capture = Capture(int(job["output_limit"]), sys.__stdout__)
-        self.timed_out = False
         self.reserve: bytearray | None = None  # released on MemoryError so the report can still be written
 
     def main(self) -> None:
@@ -447,11 +429,11 @@ class Run:
             signal.setitimer(signal.ITIMER_REAL, float(self.job["time_limit"]))
         started = time.perf_counter()
         try:
-            if not self.load(compiled, learner_ns):
+            if self.role == "learner" and not self.load(compiled, learner_ns):
                 return
             tests_ns = {**learner_ns, **self.test_globals()}
-            for index, statement in enumerate(statements):
-                if not self.run_statement(index, statement, tests_ns):
+            for step in self.job["plan"]:
+                if not self.run_step(step, statements[step["index"]], tests_ns):
                     return
         except TimeLimit:  # the timer fired between two tests, in the harness's own code
             self.end("timeout", "time limit reached", None)
@@ -506,72 +488,157 @@ class Run:
         self.reporter.emit("load", ok=True, output=self.capture.take())
         return True
 
-    def run_statement(self, index: int, statement: Statement, ns: dict) -> bool:
-        """Run one test or setup statement and report it; False when the run must stop."""
-        module = ast.Module(body=[statement.node], type_ignores=[])
-        compiled = compile(module, TESTS_FILE, "exec", dont_inherit=True, optimize=0)
-        record = {"index": index, "source": statement.source, "setup": not statement.is_assert}
+    def run_step(self, step: dict, statement: Statement, ns: dict) -> bool:
+        """Run one setup statement or evaluate one assert's leaves, and report; False when the run must stop."""
+        index = step["index"]
+        if step["kind"] == "setup" and self.role != "learner" and step["side"] != self.role:
+            return True  # it needs the learner's code
         self.reporter.emit("start", index=index)
         try:
-            exec(compiled, ns)
+            if step["kind"] == "setup":
+                module = ast.Module(body=[statement.node], type_ignores=[])
+                exec(compile(module, TESTS_FILE, "exec", dont_inherit=True, optimize=0), ns)
+                self.capture.take()  # setup output stays in the run's output, not in a test
+                self.reporter.emit("setup", index=index, ok=True)
+            else:
+                scope = self.scope(step["scope"], ns)
+                self.reporter.emit("values", index=index, scope=scope, output=self.capture.take())
         except TimeLimit as exc:
-            self.report(record, "timeout", "time limit reached", exc)
             self.end("timeout", "time limit reached", short_traceback(exc)[1])
             return False
         except MemoryError as exc:
             self.reserve = None  # headroom for the report
-            self.report(record, "memory", "your code used more memory than the exercise allows", exc)
             self.end("memory", "your code used more memory than the exercise allows", short_traceback(exc)[1])
             return False
-        except AssertionError as exc:
-            if statement.is_assert and _raised_by_test(exc):
-                output = self.capture.take()
-                details = self.explain(statement.node, ns)
-                message = str(exc) if exc.args else failure_message(details)
-                self.reporter.emit("test", **record, status="failed", message=message, traceback="",
-                                   line=None, output=output, **details)
-            else:
-                self.report(record, "error", describe(exc), exc)
         except SystemExit as exc:
-            self.report(record, "error", exit_message(exc), exc)
+            self.setup_failed(index, exit_message(exc), exc)
         except BaseException as exc:
-            self.report(record, "error", describe(exc), exc)
-        else:
-            if statement.is_assert:
-                self.reporter.emit("test", **record, status="passed", output=self.capture.take())
-            else:
-                self.capture.take()  # setup output stays in the run's output, not in a test
-        if self.timed_out:
-            self.end("timeout", "time limit reached", None)
-            return False
+            self.setup_failed(index, describe(exc), exc)
         return True
 
-    def report(self, record: dict, status: str, message: str, exc: BaseException) -> None:
+    def setup_failed(self, index: int, message: str, exc: BaseException) -> None:
         text, line = short_traceback(exc)
-        self.reporter.emit("test", **record, status=status, message=message, traceback=text, line=line,
+        self.reporter.emit("setup", index=index, ok=False, message=message, traceback=text, line=line,
                            output=self.capture.take())
 
-    def explain(self, node: ast.Assert, ns: dict) -> dict:
-        self.capture.muted = True  # the learner already saw these prints once
+    def scope(self, scope: dict, ns: dict) -> dict:
+        """This role's leaf values in one scope, and, per comprehension, its items and their scopes."""
+        out: dict = {"v": {}, "c": {}}
+        for leaf in scope["leaves"]:
+            if leaf["side"] == self.role:
+                out["v"][leaf["id"]] = self.value(leaf["src"], ns)
+        for comp in scope["comps"]:
+            owns_items = comp["iter_side"] == self.role
+            if not owns_items and not _has_side(comp["scope"], self.role):
+                continue
+            try:
+                items = list(itertools.islice(iter(_eval(comp["iter"], ns)), EXPLAIN_ITEMS))
+            except (TimeLimit, MemoryError):
+                raise
+            except BaseException as exc:
+                out["c"][comp["id"]] = {"items": _error(exc), "per": []}
+                continue
+            record = {"items": self.encoded(items) if owns_items else None, "per": []}
+            bind = compile(f"{comp['target']} = __tutor_item__", TESTS_FILE, "exec", dont_inherit=True)
+            for item in items:
+                local = dict(ns)  # one flat scope, so lambdas in the condition still see the loop names
+                local["__tutor_item__"] = item
+                exec(bind, local)
+                record["per"].append(self.scope(comp["scope"], local))
+            out["c"][comp["id"]] = record
+        return out
+
+    def value(self, source: str, ns: dict) -> dict:
         try:
-            return explain(node.test, ns)
-        except TimeLimit:
-            self.timed_out = True  # the one-shot timer fired: stop after reporting this test
-        except BaseException:  # best effort: a failure to explain is not the learner's failure
-            pass
-        finally:
-            self.capture.muted = False
-        return {}
+            result = _eval(source, ns)
+        except (TimeLimit, MemoryError):
+            raise
+        except SystemExit as exc:
+            return {"err": exit_message(exc), "tb": "", "line": short_traceback(exc)[1]}
+        except BaseException as exc:
+            return _error(exc)
+        return self.encoded(result)
+
+    def encoded(self, value) -> dict:
+        try:
+            return {"ok": encode(value)}
+        except (TimeLimit, MemoryError):
+            raise
+        except RecursionError:
+            return {"err": "the value is nested too deeply to send back", "tb": "", "line": None}
+        except NotData as exc:
+            return {"err": str(exc), "tb": "", "line": None}
+        except BaseException as exc:  # a numpy subclass failing to convert, say
+            return _error(exc)
 
 
-def _raised_by_test(exc: AssertionError) -> bool:
-    """True if the assert statement of the test failed, not an assert inside the learner's code."""
-    frames = traceback.extract_tb(exc.__traceback__)
-    return bool(frames) and frames[-1].filename == TESTS_FILE
+def _error(exc: BaseException) -> dict:
+    text, line = short_traceback(exc)
+    return {"err": describe(exc), "tb": text, "line": line}
+
+
+def _eval(source: str, ns: dict):
+    return eval(compile(source, TESTS_FILE, "eval", dont_inherit=True, optimize=0), ns)
+
+
+def _has_side(scope: dict, role: str) -> bool:
+    return any(leaf["side"] == role for leaf in scope["leaves"]) or any(
+        c["iter_side"] == role or _has_side(c["scope"], role) for c in scope["comps"])
 
 
 def _on_alarm(signum, frame):
     raise TimeLimit()
+
+
+def _load_lockdown():
+    """lockdown.py from beside this file (with -I, this folder is not on sys.path)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("tutor_lockdown", os.path.join(os.path.dirname(__file__),
+                                                                                  "lockdown.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+class Layers:
+    """The kernel layers (Linux) this system has, applied in order; what holds and what does not, and why."""
+
+    def __init__(self, job: dict, work: str, keep_fd: int | None) -> None:
+        self.job, self.work, self.keep_fd = job, work, keep_fd
+        self.held: list[str] = []
+        self.missing: list[str] = []
+        self.lockdown = _load_lockdown() if sys.platform.startswith("linux") else None
+        if self.lockdown is None:
+            self.missing.append(f"private scratch, landlock, seccomp: not available on {sys.platform}")
+
+    def layer(self, name: str, apply) -> bool:
+        try:
+            self.held.append(apply())
+            return True
+        except Exception as exc:  # the kernel or system lacks it: say so and carry on with the rest
+            self.missing.append(f"{name}: {type(exc).__name__}: {exc}")
+            return False
+
+    def before_imports(self) -> None:
+        """The private scratch: unshare() needs a process with one thread, so before numpy starts any."""
+        self.scratch = self.lockdown is not None and self.layer(
+            "private scratch", lambda: self.lockdown.private_scratch(self.work, int(self.job["scratch_mb"]),
+                                                                     int(self.job["scratch_files"])))
+
+    def after_imports(self) -> None:
+        """Close the filesystem and the system calls, once everything the run needs is loaded."""
+        if self.lockdown is None:
+            return
+        for name in ("landlock", "pyseccomp"):  # loading them reads files (and pyseccomp runs ldconfig)
+            try:
+                __import__(name)
+            except Exception:
+                pass
+        ld = self.lockdown
+        self.layer("descriptors", lambda: ld.close_other_fds(() if self.keep_fd is None else (self.keep_fd,)))
+        self.layer("landlock", lambda: ld.restrict_filesystem(ld.python_read_paths(), self.work, self.scratch))
+        self.layer("seccomp", ld.filter_syscalls)
 
 
 def main(argv: list[str]) -> int:
@@ -587,6 +654,8 @@ def main(argv: list[str]) -> int:
         pass
     if hasattr(signal, "SIGXFSZ"):
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # too big a file: OSError instead of a kill
+    layers = Layers(job, os.path.abspath(job_dir), int(channel) if channel.isdigit() else None)
+    layers.before_imports()
     import math  # noqa: F401 - loaded before the limits and the clock start
     if allowed_module("numpy", tuple(job["allowed_imports"])):
         try:
@@ -594,9 +663,10 @@ def main(argv: list[str]) -> int:
         except ImportError:
             reporter.emit("tests_invalid", message="numpy is allowed but not installed")
             return 0
+    layers.after_imports()
     guard_processes()
     applied, failed = apply_limits(job)
-    reporter.emit("limits", applied=applied, failed=failed)
+    reporter.emit("limits", applied=applied, failed=failed, layers=layers.held, layers_missing=layers.missing)
     run = Run(job, reporter)
     run.main()
     return 0

@@ -14,6 +14,7 @@ loops). It is not a security boundary against code written to escape it.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import selectors
@@ -21,14 +22,19 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
-from dataclasses import asdict, dataclass, field
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
 from tutor.sandbox.harness import CODE_FILE, split_tests
+from tutor.sandbox.judge import judge
+from tutor.sandbox.plan import AssertPlan, Plan, make_plan
 
 HARNESS = Path(__file__).with_name("harness.py")
+log = logging.getLogger(__name__)
 
 RunStatus = Literal["passed", "failed", "error", "timeout", "memory", "crashed", "invalid"]
 TestStatus = Literal["passed", "failed", "error", "timeout", "memory", "crashed", "not run"]
@@ -40,6 +46,8 @@ OUTPUT_LIMIT = 64 * 1024  # characters of printed output kept (and bytes of raw 
 RESULT_LIMIT = 8 * 1024 * 1024  # bytes of harness events kept; reprs are capped, so this is slack
 STARTUP_LIMIT = 20.0  # seconds for the interpreter and numpy to load; not counted against the learner
 KILL_GRACE = 1.0  # the harness stops the learner itself at the time limit; this is the hard stop after it
+SCRATCH_MB = 32  # the learner's private RAM disk (Linux): all its files together
+SCRATCH_FILES = 256  # files and folders it may hold
 DRAIN_LIMIT = 0.5  # seconds to collect the last output after the process group is killed
 
 # Thread pools in numpy's BLAS would count against the limits and outlive a kill; one thread suffices.
@@ -116,6 +124,10 @@ def run_code(
 ) -> RunResult:
     """Run `learner_code`, then each statement of `tests`, in a sandboxed child process.
 
+    The expected values come from a second sandboxed child that never loads the learner's code
+    (started in parallel, and remembered for the next run of the same tests); this process
+    compares the two (see plan.py and judge.py).
+
     Blocks for at most about `time_limit` + interpreter startup (+1 s hard-stop grace); call it
     from a worker thread in the UI. Never raises for anything the learner's code does.
     """
@@ -125,14 +137,74 @@ def run_code(
     except SyntaxError as exc:
         return RunResult("error", (), "", f"The exercise's tests do not parse (test {getattr(exc, 'item', 0) + 1}, "
                          f"line {exc.lineno}: {exc.msg}).", time.monotonic() - started)
-    job = {"code": learner_code, "tests": [tests] if isinstance(tests, str) else list(tests),
+    plan = make_plan(statements)
+    job = {"tests": [tests] if isinstance(tests, str) else list(tests), "plan": plan.for_child(),
            "allowed_imports": list(allowed_imports), "time_limit": float(time_limit),
-           "memory_mb": int(memory_mb), "output_limit": int(output_limit)}
+           "memory_mb": int(memory_mb), "output_limit": int(output_limit),
+           "scratch_mb": SCRATCH_MB, "scratch_files": SCRATCH_FILES}
+    expected = _expected_events(job)
+    raw = _run_job({**job, "role": "learner", "code": learner_code}, float(time_limit), int(output_limit))
+    sources = [(s.source, not s.is_assert) for s in statements]
+    return _assemble(raw, expected.result(), plan, sources, job, time.monotonic() - started)
+
+
+# Expected values per set of tests: they do not depend on the learner's code, so one run serves every draft.
+_expected_cache: dict[str, list[dict]] = {}
+_expected_lock = threading.Lock()
+_expected_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="tutor-expected")
+
+
+def _expected_events(job: dict) -> Future:
+    key = json.dumps(job, sort_keys=True)
+    with _expected_lock:
+        events = _expected_cache.get(key)
+    if events is not None:
+        done: Future = Future()
+        done.set_result(events)
+        return done
+
+    def compute() -> list[dict]:
+        raw = _run_job({**job, "role": "expected", "code": ""}, job["time_limit"], job["output_limit"])
+        if any(e["event"] == "done" for e in raw.events):
+            with _expected_lock:
+                if len(_expected_cache) > 256:
+                    _expected_cache.clear()
+                _expected_cache[key] = raw.events
+        elif not any(e["event"] in ("end", "tests_invalid") for e in raw.events):
+            raw.events.append({"event": "expected_failed", "message": _expected_failure(raw)})
+        return raw.events
+
+    return _expected_pool.submit(compute)
+
+
+def _expected_failure(raw: "_Raw") -> str:
+    if raw.killed_at_deadline:
+        return "the tests' own computations did not finish in time"
+    return f"the tests' own computations stopped (exit code {raw.returncode}): {raw.stderr.strip()[-300:]}"
+
+
+def _run_job(job: dict, time_limit: float, output_limit: int) -> "_Raw":
     with tempfile.TemporaryDirectory(prefix="tutor-sandbox-", ignore_cleanup_errors=True) as work:
         (Path(work) / "job.json").write_text(json.dumps(job), encoding="utf-8")
-        raw = _run_child(Path(work), float(time_limit), int(output_limit))
-    sources = [(s.source, not s.is_assert) for s in statements]
-    return _assemble(raw, sources, job, time.monotonic() - started)
+        raw = _run_child(Path(work), time_limit, output_limit)
+    _report_missing_layers(raw.events)
+    return raw
+
+
+_reported_missing: set[str] = set()
+
+
+def _report_missing_layers(events: list[dict]) -> None:
+    """Say once per tutor process which kernel layers this system lacks (the runs go on with the rest)."""
+    for event in events:
+        if event["event"] != "limits":
+            continue
+        for item in event.get("layers_missing", ()):
+            name = str(item).split(":")[0]
+            if name not in _reported_missing:
+                _reported_missing.add(name)
+                log.warning("code sandbox: %s; runs go on without this layer", item)
+        return
 
 
 # --------------------------------------------------------------------------- the child process
@@ -152,11 +224,11 @@ class _Raw:
 
 
 def _child_env(work: Path) -> dict[str, str]:
-    """A minimal environment: no user variables leak in (tokens, PYTHON*), and numpy stays single-threaded."""
-    env = {"PATH": os.environ.get("PATH", os.defpath), "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8",
-           "HOME": str(work), "TMPDIR": str(work), "TMP": str(work), "TEMP": str(work)}
-    for name in ("SYSTEMROOT", "WINDIR"):  # Windows cannot start Python without them
-        if name in os.environ:
+    """A minimal environment: no user variables leak in (tokens, PATH, PYTHON*), and numpy stays single-threaded."""
+    env = {"LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "HOME": str(work), "TMPDIR": str(work), "TMP": str(work),
+           "TEMP": str(work)}
+    for name in ("SYSTEMROOT", "WINDIR", "PATH"):  # Windows cannot start Python without them
+        if os.name == "nt" and name in os.environ:
             env[name] = os.environ[name]
     env.update({name: "1" for name in THREAD_VARS})
     return env
@@ -335,7 +407,7 @@ def _parse_events(text: str) -> list[dict]:
             event = json.loads(line)
         except ValueError:  # a line cut short by a crash
             continue
-        if isinstance(event, dict) and "event" in event:
+        if isinstance(event, dict) and isinstance(event.get("event"), str):
             events.append(event)
     return events
 
@@ -346,21 +418,60 @@ def _parse_events(text: str) -> list[dict]:
 _TEST_FIELDS = ("message", "actual", "expected", "tolerance", "where", "traceback", "line", "output")
 
 
-def _assemble(raw: _Raw, sources: list[tuple[str, bool]], job: dict, elapsed: float) -> RunResult:
+def _assemble(raw: _Raw, expected_events: list[dict], plan: Plan, sources: list[tuple[str, bool]], job: dict,
+              elapsed: float) -> RunResult:
+    """The run's result. The learner's child sent data only; every verdict is decided here."""
+    try:
+        result = _interpret(raw, expected_events, plan, sources, job, elapsed)
+    except Exception as exc:  # events are the learner's process's word: never let them crash the tutor
+        return RunResult("error", (), raw.stdout, f"The sandbox sent back something unreadable ({type(exc).__name__}); "
+                         "your code was stopped.", elapsed, stderr=raw.stderr)
+    failure = next((e for e in expected_events if e["event"] in ("end", "tests_invalid", "expected_failed")), None)
+    if failure is not None and result.status in ("passed", "failed"):
+        reason = failure.get("message") or failure.get("status") or "it stopped"
+        return replace(result, status="error", message=f"This exercise cannot be checked: without your code, "
+                       f"the tests' own steps failed ({reason}).")
+    return result
+
+
+def _expected_scopes(events: list[dict]) -> dict[int, dict]:
+    return {e["index"]: e["scope"] for e in events
+            if e["event"] == "values" and type(e.get("index")) is int and isinstance(e.get("scope"), dict)}
+
+
+def _judged(step: AssertPlan, event: dict, expected: dict[int, dict]) -> TestResult:
+    scope = event.get("scope")
+    fields = judge(step, scope if isinstance(scope, dict) else None, expected.get(step.index))
+    output = event.get("output")
+    return TestResult(step.index, step.source, fields["status"], output=output if isinstance(output, str) else "",
+                      **{k: fields[k] for k in _TEST_FIELDS if k != "output" and fields.get(k) is not None})
+
+
+def _interpret(raw: _Raw, expected_events: list[dict], plan: Plan, sources: list[tuple[str, bool]], job: dict,
+               elapsed: float) -> RunResult:
     events = raw.events
+    expected = _expected_scopes(expected_events)
+    steps = {step.index: step for step in plan.steps}
     by_kind: dict[str, dict] = {}
     finished: dict[int, TestResult] = {}
     running: int | None = None
     for event in events:
         kind = event["event"]
         by_kind[kind] = event
+        index = event.get("index")
+        if kind in ("start", "values", "setup") and not (type(index) is int and index in steps):
+            continue
         if kind == "start":
-            running = event["index"]
-        elif kind == "test":
-            finished[event["index"]] = TestResult(
-                index=event["index"], source=event["source"], status=event["status"], setup=event.get("setup", False),
-                **{k: event[k] for k in _TEST_FIELDS if event.get(k) is not None},
-            )
+            running = index
+        elif kind == "values":
+            step = steps[index]
+            if isinstance(step, AssertPlan) and index not in finished:
+                finished[index] = _judged(step, event, expected)
+            running = None
+        elif kind == "setup":
+            if not event.get("ok") and index not in finished:
+                finished[index] = TestResult(index, sources[index][0], "error", setup=True, **{
+                    k: event[k] for k in ("message", "traceback", "line", "output") if event.get(k) is not None})
             running = None
     # The raw stdout is the whole output in order (the harness writes print() through to it).
     cut = raw.stdout_cut or by_kind.get("done", {}).get("dropped_output", 0) > 0
@@ -368,7 +479,8 @@ def _assemble(raw: _Raw, sources: list[tuple[str, bool]], job: dict, elapsed: fl
     limits_event = by_kind.get("limits", {})
     common = {"stdout": stdout, "elapsed": elapsed, "stderr": raw.stderr,
               "limits": tuple(limits_event.get("applied", ())),
-              "details": {"returncode": raw.returncode, "limits_not_applied": limits_event.get("failed", [])}}
+              "details": {"returncode": raw.returncode, "limits_not_applied": limits_event.get("failed", []),
+                          "layers": limits_event.get("layers", []), "layers_missing": limits_event.get("layers_missing", [])}}
     limit = job["time_limit"]
 
     def tests(fill: TestStatus = "not run", message: str = "", line: int | None = None) -> tuple[TestResult, ...]:

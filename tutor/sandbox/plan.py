@@ -1,0 +1,279 @@
+"""How a test's verdict is computed outside the learner's process.
+
+An `assert` is cut into the comparison the trusted parent evaluates (`==`, `<`, `abs`,
+arithmetic, `isclose`, `all(... for x in xs)`, `and`/`or`/`not`) and the *leaves* it compares:
+the maximal sub-expressions the parent does not evaluate itself (`f(2)`, `math.sqrt(x)`,
+`losses[-1]`). Each leaf is evaluated by a sandboxed child and comes back as plain data.
+
+A leaf that uses nothing from the learner's code (only constants, `math`, `np`, builtins,
+names the tests set up without the learner's code, and loop variables over such values) is
+on the *expected* side: a separate child that never loads the learner's code evaluates it.
+The other leaves are on the *learner* side. So expected values never enter the learner's
+process, and what the learner's process returns is data, compared here: an object whose
+`__eq__` always says True, or fake events on the result pipe, can only ever supply values.
+
+The plan travels to the children as JSON (`Plan.for_child`); the condition trees stay here
+for `judge.py`.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+from dataclasses import dataclass, field
+
+from tutor.sandbox.harness import Statement
+
+LEARNER, EXPECTED = "learner", "expected"
+
+# Names the tests may use that never come from the learner's code.
+SAFE_NAMES = frozenset(dir(builtins)) | {"math", "np", "numpy"}
+
+# Functions the parent evaluates on plain data (see judge.FUNCTIONS); a call to anything
+# else is a leaf. Comparisons must live here, or a learner's object could answer them.
+PARENT_FUNCTIONS = frozenset({
+    "abs", "max", "min", "len", "bool", "float", "int", "round", "sum", "all", "any",
+    "math.isclose", "math.fabs", "np.isclose", "np.allclose", "np.array_equal", "np.all", "np.any", "np.abs",
+    "np.max", "np.min", "np.sum", "np.shape",
+})
+_ALIASES = {"numpy": "np"}
+# `x is None` and the like compare with a singleton: safe on data. Other identity tests are
+# leaves, evaluated where the objects live (an identity cannot be faked by overloading).
+_SINGLETONS = (None, True, False, Ellipsis)
+
+
+@dataclass
+class Comp:
+    """`all(elt for target in iter if cond)` and its kin, evaluated here over items computed by a child."""
+
+    id: int
+    target: str  # source of the loop target, bound in the child
+    names: tuple[str, ...]  # the names the target binds
+    iter_src: str
+    iter_side: str
+    leaves: list[dict] = field(default_factory=list)  # evaluated per item
+    comps: list[Comp] = field(default_factory=list)
+
+
+@dataclass
+class AssertPlan:
+    index: int
+    source: str
+    condition: dict  # the tree judge.py evaluates
+    message: dict | None  # the assert's message expression, if any (a tree too)
+    leaves: list[dict]  # leaves at the top level: {"id", "src", "side"}
+    comps: list[Comp]
+    weak: list[str]  # learner-side leaves that compare inside the learner's process
+
+
+@dataclass
+class SetupPlan:
+    index: int
+    source: str
+    side: str
+
+
+@dataclass
+class Plan:
+    steps: list[AssertPlan | SetupPlan]
+
+    def for_child(self) -> list[dict]:
+        """What a child needs: statement sources, sides, and the leaves to evaluate in each scope."""
+        out = []
+        for step in self.steps:
+            if isinstance(step, SetupPlan):
+                out.append({"index": step.index, "kind": "setup", "source": step.source, "side": step.side})
+            else:
+                out.append({"index": step.index, "kind": "assert", "scope": _scope(step.leaves, step.comps)})
+        return out
+
+
+def _scope(leaves: list[dict], comps: list[Comp]) -> dict:
+    return {"leaves": leaves, "comps": [{"id": c.id, "target": c.target, "iter": c.iter_src, "iter_side": c.iter_side,
+                                         "scope": _scope(c.leaves, c.comps)} for c in comps]}
+
+
+def make_plan(statements: list[Statement]) -> Plan:
+    safe = set(SAFE_NAMES)
+    steps: list[AssertPlan | SetupPlan] = []
+    counter = _Counter()
+    for index, statement in enumerate(statements):
+        if statement.is_assert:
+            steps.append(_assert_plan(index, statement, safe, counter))
+            continue
+        bound = _bound_names(statement.node)
+        side = EXPECTED if _free_names(statement.node) <= safe else LEARNER
+        if side == EXPECTED:
+            safe |= bound
+        else:
+            safe -= bound  # set by the learner's code now, whatever it was before
+        steps.append(SetupPlan(index, statement.source, side))
+    return Plan(steps)
+
+
+class _Counter:
+    def __init__(self) -> None:
+        self.value = 0
+
+    def next(self) -> int:
+        self.value += 1
+        return self.value - 1
+
+
+@dataclass
+class _Scope:
+    safe: set[str]  # names whose values do not come from the learner's code
+    loop: set[str]  # names bound by enclosing comprehensions evaluated here
+    leaves: list[dict]
+    comps: list[Comp]
+    weak: list[str]
+
+
+def _assert_plan(index: int, statement: Statement, safe: set[str], counter: _Counter) -> AssertPlan:
+    node = statement.node
+    assert isinstance(node, ast.Assert)
+    scope = _Scope(set(safe), set(), [], [], [])
+    condition = _build(node.test, scope, counter)
+    message = _build(node.msg, scope, counter) if node.msg is not None else None
+    return AssertPlan(index, statement.source, condition, message, scope.leaves, scope.comps, scope.weak)
+
+
+def _dotted(node: ast.expr) -> str | None:
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    parts.append(_ALIASES.get(node.id, node.id))
+    return ".".join(reversed(parts))
+
+
+_BINOPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.FloorDiv: "//", ast.Mod: "%", ast.Pow: "**"}
+_UNARY = {ast.USub: "-", ast.UAdd: "+", ast.Not: "not"}
+_CMPOPS = {ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.In: "in",
+           ast.NotIn: "not in", ast.Is: "is", ast.IsNot: "is not"}
+
+
+def _build(node: ast.expr, scope: _Scope, counter: _Counter) -> dict:
+    if isinstance(node, ast.Constant) and not isinstance(node.value, bytes):
+        return {"t": "const", "v": node.value}
+    if isinstance(node, ast.Name) and node.id in scope.loop:
+        return {"t": "name", "n": node.id}
+    if isinstance(node, ast.BinOp) and type(node.op) in _BINOPS:
+        return {"t": "bin", "op": _BINOPS[type(node.op)], "l": _build(node.left, scope, counter),
+                "r": _build(node.right, scope, counter)}
+    if isinstance(node, ast.UnaryOp) and type(node.op) in _UNARY:
+        return {"t": "unary", "op": _UNARY[type(node.op)], "v": _build(node.operand, scope, counter)}
+    if isinstance(node, ast.BoolOp):
+        return {"t": "bool", "op": "and" if isinstance(node.op, ast.And) else "or",
+                "vs": [_build(v, scope, counter) for v in node.values]}
+    if isinstance(node, ast.Compare) and not _identity_of_objects(node):
+        return {"t": "cmp", "ops": [_CMPOPS[type(op)] for op in node.ops], "l": _build(node.left, scope, counter),
+                "rs": [_build(c, scope, counter) for c in node.comparators]}
+    if isinstance(node, (ast.Tuple, ast.List)) and not any(isinstance(e, ast.Starred) for e in node.elts):
+        return {"t": "tuple" if isinstance(node, ast.Tuple) else "list",
+                "vs": [_build(e, scope, counter) for e in node.elts]}
+    if isinstance(node, ast.Call):
+        name = _dotted(node.func)
+        plain = not any(isinstance(a, ast.Starred) for a in node.args) and all(k.arg for k in node.keywords)
+        if name in ("all", "any") and len(node.args) == 1 and not node.keywords and _simple_comp(node.args[0]):
+            return _build_comp(name, node.args[0], scope, counter)
+        if name in PARENT_FUNCTIONS and plain:
+            return {"t": "call", "fn": name, "args": [_build(a, scope, counter) for a in node.args],
+                    "kw": {k.arg: _build(k.value, scope, counter) for k in node.keywords}}
+    return _leaf(node, scope, counter)
+
+
+def _identity_of_objects(node: ast.Compare) -> bool:
+    """`a is b` between two non-singletons: decided where the objects are, as a leaf."""
+    operands = [node.left, *node.comparators]
+    for op, left, right in zip(node.ops, operands, operands[1:]):
+        if isinstance(op, (ast.Is, ast.IsNot)) and not any(
+                isinstance(side, ast.Constant) and side.value in _SINGLETONS for side in (left, right)):
+            return True
+    return False
+
+
+def _simple_comp(node: ast.expr) -> bool:
+    return (isinstance(node, (ast.GeneratorExp, ast.ListComp, ast.SetComp)) and len(node.generators) == 1
+            and not node.generators[0].is_async)
+
+
+def _build_comp(fn: str, node: ast.GeneratorExp | ast.ListComp | ast.SetComp, scope: _Scope,
+                counter: _Counter) -> dict:
+    gen = node.generators[0]
+    iter_side = _side(gen.iter, scope)
+    names = tuple(n.id for n in ast.walk(gen.target) if isinstance(n, ast.Name))
+    comp = Comp(counter.next(), ast.unparse(gen.target), names, ast.unparse(gen.iter), iter_side)
+    # Over items the learner's code produced, every leaf is the learner's: the expected child cannot iterate them.
+    inner_safe = scope.safe | set(names) if iter_side == EXPECTED else set()
+    inner = _Scope(inner_safe, scope.loop | set(names), comp.leaves, comp.comps, scope.weak)
+    tree = {"t": "comp", "fn": fn, "id": comp.id, "target": _target_tree(gen.target),
+            "ifs": [_build(c, inner, counter) for c in gen.ifs], "elt": _build(node.elt, inner, counter)}
+    scope.comps.append(comp)
+    return tree
+
+
+def _target_tree(node: ast.expr):
+    """A loop target as nested lists of names, for unpacking items here as Python would."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, (ast.Tuple, ast.List)) and all(not isinstance(e, ast.Starred) for e in node.elts):
+        return [_target_tree(e) for e in node.elts]
+    return None  # attribute or starred targets: the parent cannot bind them, the comp's items are opaque to it
+
+
+def _leaf(node: ast.expr, scope: _Scope, counter: _Counter) -> dict:
+    side = _side(node, scope)
+    leaf = {"id": counter.next(), "src": ast.unparse(node), "side": side}
+    scope.leaves.append(leaf)
+    if side == LEARNER and _compares(node):
+        scope.weak.append(leaf["src"])
+    return {"t": "leaf", "id": leaf["id"], "src": leaf["src"]}
+
+
+def _side(node: ast.AST, scope: _Scope) -> str:
+    return EXPECTED if _free_names(node) <= scope.safe else LEARNER
+
+
+def _compares(node: ast.AST) -> bool:
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Compare) and not all(isinstance(op, (ast.Is, ast.IsNot)) for op in sub.ops):
+            return True
+        if isinstance(sub, ast.Call) and (_dotted(sub.func) or "").split(".")[-1] in (
+                "isclose", "allclose", "array_equal", "all", "any"):
+            return True
+    return False
+
+
+def _free_names(node: ast.AST) -> set[str]:
+    """Names read by `node` that it does not bind itself (lambda parameters, comprehension targets)."""
+    loaded = {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    return loaded - _inner_bound(node)
+
+
+def _inner_bound(node: ast.AST) -> set[str]:
+    """Names bound inside functions, lambdas and comprehensions within `node` (not at its own level)."""
+    bound: set[str] = set()
+    for sub in ast.walk(node):
+        if isinstance(sub, (ast.Lambda, ast.FunctionDef, ast.AsyncFunctionDef)):
+            args = sub.args
+            bound |= {a.arg for a in args.posonlyargs + args.args + args.kwonlyargs}
+            bound |= {a.arg for a in (args.vararg, args.kwarg) if a is not None}
+            body = sub.body if isinstance(sub.body, list) else [sub.body]
+            bound |= {n.id for part in body for n in ast.walk(part)
+                      if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+        if isinstance(sub, ast.comprehension):
+            bound |= {n.id for n in ast.walk(sub.target) if isinstance(n, ast.Name)}
+    return bound
+
+
+def _bound_names(node: ast.stmt) -> set[str]:
+    """Names a setup statement binds at the top level of the tests."""
+    bound = {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, (ast.Store, ast.Del))}
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        bound.add(node.name)
+    if isinstance(node, (ast.Import, ast.ImportFrom)):
+        bound |= {(a.asname or a.name).split(".")[0] for a in node.names}
+    return bound

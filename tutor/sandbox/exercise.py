@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from tutor.checking.verdict import EntryResult, Verdict
-from tutor.sandbox.harness import forbidden_imports, split_tests
+from tutor.sandbox.harness import forbidden_imports
+from tutor.sandbox.plan import split_tests
 from tutor.sandbox.runner import (
     DEFAULT_ALLOWED_IMPORTS,
     DEFAULT_MEMORY_MB,

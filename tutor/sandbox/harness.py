@@ -1,17 +1,23 @@
-"""The child side of the sandbox: run the learner's code, then the lesson's tests, and report.
+"""The child side of the sandbox: lock itself down, run the learner's code, evaluate test leaves, report.
 
 The runner starts this file by path in a fresh interpreter:
 
     python -I -B -X utf8 harness.py JOB_DIR RESULT_CHANNEL
 
-`JOB_DIR/job.json` holds the code, the tests and the limits (files, not argv, so nothing
-depends on command-line length or quoting). RESULT_CHANNEL is a pipe file descriptor (POSIX)
-or a file path; events go there as JSON lines, never on stdout, which belongs to the learner.
-Events are streamed as they happen so that a crash half-way still leaves the finished tests.
+`JOB_DIR/job.json` holds the role, the code, this role's part of the test plan (plan.py) and
+the limits (files, not argv, so nothing depends on command-line length or quoting).
+RESULT_CHANNEL is a pipe file descriptor (POSIX) or a file path; events go there as JSON
+lines, never on stdout, which belongs to the learner. Events are streamed as they happen so
+that a crash half-way still leaves the finished tests.
 
-Standard library only, and nothing from `tutor`: `-I` keeps the package off `sys.path`, and a
-small self-contained file is quick to start. The parent imports this module only for
-`split_tests` and the event names; everything with side effects sits under `main()`.
+Nothing sent on the channel is a verdict: the child reports values as plain data (`encode`)
+and the parent decides (judge.py). Learner code can write to the channel too, since it runs
+in this process; all it can say there is what its functions could have returned.
+
+Before any learner code runs, the child applies the kernel layers (lockdown.py, Linux) and the
+resource limits to itself. Standard library only, plus the layers' packages, and nothing from
+`tutor`: `-I` keeps the package off `sys.path`. The parent imports this module for a few
+helpers; everything with side effects sits under `main()`.
 
 This is the one place where `exec` is right: it runs the learner's own Python on the learner's
 own machine, which is the whole point of a code exercise. It runs in this throwaway process
@@ -30,7 +36,6 @@ import signal
 import sys
 import time
 import traceback
-from dataclasses import dataclass
 
 CODE_FILE = "<your code>"  # the filename learner frames carry in tracebacks
 TESTS_FILE = "<tests>"
@@ -41,35 +46,6 @@ EXPLAIN_ITEMS = 10_000  # how far `all(...)` is searched for the first failing i
 
 
 # --------------------------------------------------------------------------- test statements
-
-
-@dataclass(frozen=True)
-class Statement:
-    """One top-level statement of the tests: an `assert` is a test, anything else is setup."""
-
-    source: str
-    node: ast.stmt
-    is_assert: bool
-
-
-def split_tests(tests: str | list[str] | tuple[str, ...]) -> list[Statement]:
-    """The tests' top-level statements, in order. Raises SyntaxError (with `.item`) if one does not parse.
-
-    Tests come either as one text or, as the lessons write them, as a list of texts; each text
-    may hold several statements.
-    """
-    items = [tests] if isinstance(tests, str) else list(tests)
-    statements: list[Statement] = []
-    for number, text in enumerate(items):
-        try:
-            module = ast.parse(text, TESTS_FILE, "exec")
-        except SyntaxError as exc:
-            exc.item = number  # type: ignore[attr-defined]
-            raise
-        for node in module.body:
-            source = ast.get_source_segment(text, node) or text
-            statements.append(Statement(source.strip(), node, isinstance(node, ast.Assert)))
-    return statements
 
 
 def forbidden_imports(tree: ast.AST, allowed: tuple[str, ...]) -> list[tuple[int, int, str]]:
@@ -398,11 +374,6 @@ class Run:
         code, allowed = self.job["code"], self.allowed
         linecache.cache[CODE_FILE] = (len(code), None, code.splitlines(True), CODE_FILE)
         try:
-            statements = split_tests(self.job["tests"])
-        except SyntaxError as exc:
-            self.reporter.emit("tests_invalid", message=f"test {exc.item + 1}: {describe(exc)}")
-            return
-        try:
             tree = ast.parse(code, CODE_FILE, "exec")
             compiled = compile(tree, CODE_FILE, "exec", dont_inherit=True, optimize=0)
         except SyntaxError as exc:
@@ -433,7 +404,7 @@ class Run:
                 return
             tests_ns = {**learner_ns, **self.test_globals()}
             for step in self.job["plan"]:
-                if not self.run_step(step, statements[step["index"]], tests_ns):
+                if not self.run_step(step, tests_ns):
                     return
         except TimeLimit:  # the timer fired between two tests, in the harness's own code
             self.end("timeout", "time limit reached", None)
@@ -488,16 +459,13 @@ class Run:
         self.reporter.emit("load", ok=True, output=self.capture.take())
         return True
 
-    def run_step(self, step: dict, statement: Statement, ns: dict) -> bool:
+    def run_step(self, step: dict, ns: dict) -> bool:
         """Run one setup statement or evaluate one assert's leaves, and report; False when the run must stop."""
         index = step["index"]
-        if step["kind"] == "setup" and self.role != "learner" and step["side"] != self.role:
-            return True  # it needs the learner's code
         self.reporter.emit("start", index=index)
         try:
             if step["kind"] == "setup":
-                module = ast.Module(body=[statement.node], type_ignores=[])
-                exec(compile(module, TESTS_FILE, "exec", dont_inherit=True, optimize=0), ns)
+                exec(compile(step["source"], TESTS_FILE, "exec", dont_inherit=True, optimize=0), ns)
                 self.capture.take()  # setup output stays in the run's output, not in a test
                 self.reporter.emit("setup", index=index, ok=True)
             else:
@@ -528,9 +496,7 @@ class Run:
             if leaf["side"] == self.role:
                 out["v"][leaf["id"]] = self.value(leaf["src"], ns)
         for comp in scope["comps"]:
-            owns_items = comp["iter_side"] == self.role
-            if not owns_items and not _has_side(comp["scope"], self.role):
-                continue
+            owns_items = comp["own_items"]
             try:
                 items = list(itertools.islice(iter(_eval(comp["iter"], ns)), EXPLAIN_ITEMS))
             except (TimeLimit, MemoryError):
@@ -579,11 +545,6 @@ def _error(exc: BaseException) -> dict:
 
 def _eval(source: str, ns: dict):
     return eval(compile(source, TESTS_FILE, "eval", dont_inherit=True, optimize=0), ns)
-
-
-def _has_side(scope: dict, role: str) -> bool:
-    return any(leaf["side"] == role for leaf in scope["leaves"]) or any(
-        c["iter_side"] == role or _has_side(c["scope"], role) for c in scope["comps"])
 
 
 def _on_alarm(signum, frame):

@@ -22,7 +22,36 @@ import ast
 import builtins
 from dataclasses import dataclass, field
 
-from tutor.sandbox.harness import Statement
+from tutor.sandbox.harness import TESTS_FILE
+
+@dataclass(frozen=True)
+class Statement:
+    """One top-level statement of the tests: an `assert` is a test, anything else is setup."""
+
+    source: str
+    node: ast.stmt
+    is_assert: bool
+
+
+def split_tests(tests: str | list[str] | tuple[str, ...]) -> list[Statement]:
+    """The tests' top-level statements, in order. Raises SyntaxError (with `.item`) if one does not parse.
+
+    Tests come either as one text or, as the lessons write them, as a list of texts; each text
+    may hold several statements.
+    """
+    items = [tests] if isinstance(tests, str) else list(tests)
+    statements: list[Statement] = []
+    for number, text in enumerate(items):
+        try:
+            module = ast.parse(text, TESTS_FILE, "exec")
+        except SyntaxError as exc:
+            exc.item = number  # type: ignore[attr-defined]
+            raise
+        for node in module.body:
+            source = ast.get_source_segment(text, node) or text
+            statements.append(Statement(source.strip(), node, isinstance(node, ast.Assert)))
+    return statements
+
 
 LEARNER, EXPECTED = "learner", "expected"
 
@@ -71,26 +100,39 @@ class SetupPlan:
     index: int
     source: str
     side: str
+    in_learner: bool = True  # run in the learner's child too: it feeds the learner's code, or only has effects
 
 
 @dataclass
 class Plan:
     steps: list[AssertPlan | SetupPlan]
 
-    def for_child(self) -> list[dict]:
-        """What a child needs: statement sources, sides, and the leaves to evaluate in each scope."""
+    def for_child(self, role: str) -> list[dict]:
+        """What one child needs and nothing more: the setup steps it runs, and its own side's leaves.
+
+        The learner's child never receives an expected-side leaf or a setup step only the
+        expected side reads, so the expected values are not in its process even as source text.
+        """
         out = []
         for step in self.steps:
             if isinstance(step, SetupPlan):
-                out.append({"index": step.index, "kind": "setup", "source": step.source, "side": step.side})
+                runs = step.side == EXPECTED if role == EXPECTED else step.side == LEARNER or step.in_learner
+                if runs:
+                    out.append({"index": step.index, "kind": "setup", "source": step.source})
             else:
-                out.append({"index": step.index, "kind": "assert", "scope": _scope(step.leaves, step.comps)})
+                out.append({"index": step.index, "kind": "assert", "scope": _scope(step.leaves, step.comps, role)})
         return out
 
 
-def _scope(leaves: list[dict], comps: list[Comp]) -> dict:
-    return {"leaves": leaves, "comps": [{"id": c.id, "target": c.target, "iter": c.iter_src, "iter_side": c.iter_side,
-                                         "scope": _scope(c.leaves, c.comps)} for c in comps]}
+def _scope(leaves: list[dict], comps: list[Comp], role: str) -> dict:
+    return {"leaves": [leaf for leaf in leaves if leaf["side"] == role],
+            "comps": [{"id": c.id, "target": c.target, "iter": c.iter_src, "own_items": c.iter_side == role,
+                       "scope": _scope(c.leaves, c.comps, role)} for c in comps if _involves(c, role)]}
+
+
+def _involves(comp: Comp, role: str) -> bool:
+    return (comp.iter_side == role or any(leaf["side"] == role for leaf in comp.leaves)
+            or any(_involves(c, role) for c in comp.comps))
 
 
 def make_plan(statements: list[Statement]) -> Plan:
@@ -108,7 +150,40 @@ def make_plan(statements: list[Statement]) -> Plan:
         else:
             safe -= bound  # set by the learner's code now, whatever it was before
         steps.append(SetupPlan(index, statement.source, side))
+    _keep_expected_values_out(steps, statements)
     return Plan(steps)
+
+
+def _keep_expected_values_out(steps: list[AssertPlan | SetupPlan], statements: list[Statement]) -> None:
+    """A setup step that needs no learner code runs in the learner's child only if the learner's
+    side reads a name it binds (an input such as `X`), or if it binds nothing (an effect such as
+    `np.random.seed(42)`, kept in order). A value only the expected side reads (`target = ...`)
+    never enters the learner's process.
+    """
+    needed: set[str] = set()
+    for step in reversed(steps):
+        node = statements[step.index].node
+        if isinstance(step, AssertPlan):
+            needed |= _learner_reads(step.leaves, step.comps)
+        elif step.side == LEARNER:
+            needed |= _free_names(node)
+        else:
+            bound = _bound_names(node)
+            step.in_learner = not bound or bool(bound & needed)
+            if step.in_learner:
+                needed |= _free_names(node)
+
+
+def _learner_reads(leaves: list[dict], comps: list[Comp]) -> set[str]:
+    names: set[str] = set()
+    for leaf in leaves:
+        if leaf["side"] == LEARNER:
+            names |= _free_names(ast.parse(leaf["src"], mode="eval"))
+    for comp in comps:
+        inner = _learner_reads(comp.leaves, comp.comps)
+        if inner or comp.iter_side == LEARNER:  # the learner's child iterates this one itself
+            names |= (inner - set(comp.names)) | _free_names(ast.parse(comp.iter_src, mode="eval"))
+    return names
 
 
 class _Counter:

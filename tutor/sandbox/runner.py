@@ -29,9 +29,9 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
-from tutor.sandbox.harness import CODE_FILE, split_tests
+from tutor.sandbox.harness import CODE_FILE
 from tutor.sandbox.judge import judge
-from tutor.sandbox.plan import AssertPlan, Plan, make_plan
+from tutor.sandbox.plan import EXPECTED, LEARNER, AssertPlan, Plan, make_plan, split_tests
 
 HARNESS = Path(__file__).with_name("harness.py")
 log = logging.getLogger(__name__)
@@ -138,12 +138,12 @@ def run_code(
         return RunResult("error", (), "", f"The exercise's tests do not parse (test {getattr(exc, 'item', 0) + 1}, "
                          f"line {exc.lineno}: {exc.msg}).", time.monotonic() - started)
     plan = make_plan(statements)
-    job = {"tests": [tests] if isinstance(tests, str) else list(tests), "plan": plan.for_child(),
-           "allowed_imports": list(allowed_imports), "time_limit": float(time_limit),
+    job = {"allowed_imports": list(allowed_imports), "time_limit": float(time_limit),
            "memory_mb": int(memory_mb), "output_limit": int(output_limit),
            "scratch_mb": SCRATCH_MB, "scratch_files": SCRATCH_FILES}
-    expected = _expected_events(job)
-    raw = _run_job({**job, "role": "learner", "code": learner_code}, float(time_limit), int(output_limit))
+    expected = _expected_events({**job, "role": EXPECTED, "code": "", "plan": plan.for_child(EXPECTED)})
+    raw = _run_job({**job, "role": LEARNER, "code": learner_code, "plan": plan.for_child(LEARNER)},
+                   float(time_limit), int(output_limit))
     sources = [(s.source, not s.is_assert) for s in statements]
     return _assemble(raw, expected.result(), plan, sources, job, time.monotonic() - started)
 
@@ -164,7 +164,7 @@ def _expected_events(job: dict) -> Future:
         return done
 
     def compute() -> list[dict]:
-        raw = _run_job({**job, "role": "expected", "code": ""}, job["time_limit"], job["output_limit"])
+        raw = _run_job(job, job["time_limit"], job["output_limit"])
         if any(e["event"] == "done" for e in raw.events):
             with _expected_lock:
                 if len(_expected_cache) > 256:
@@ -405,7 +405,7 @@ def _parse_events(text: str) -> list[dict]:
     for line in text.splitlines():
         try:
             event = json.loads(line)
-        except ValueError:  # a line cut short by a crash
+        except (ValueError, RecursionError):  # a line cut short by a crash, or nested beyond reason
             continue
         if isinstance(event, dict) and isinstance(event.get("event"), str):
             events.append(event)

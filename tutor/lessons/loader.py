@@ -19,6 +19,10 @@ from tutor.lessons.report import Report
 from tutor.lessons.yamlsource import YamlError, load_yaml
 
 FRONT_MATTER_FIELDS = ("id", "title", "part", "requires", "minutes", "objectives")
+# The course's largest lesson is ~21 KB and its largest page ~10 KB. Far larger text is a mistake
+# (or an attack): a 30 MB page took a minute and 2 GB to open. Refused, not read.
+MAX_LESSON_BYTES = 512 * 1024
+MAX_PAGE_CHARS = 64 * 1024
 NOT_LESSONS = ("README.md",)  # Markdown files in the lessons folder that are not lessons
 
 
@@ -69,7 +73,8 @@ def load_lesson(path: Path, listing: Listing | None = None) -> Lesson:
 
 def _read(path: Path, listing: Listing | None, report: Report) -> str | None:
     try:
-        data = path.read_bytes()
+        with path.open("rb") as handle:
+            data = handle.read(MAX_LESSON_BYTES + 1)
     except FileNotFoundError:
         if listing is not None:
             manifest = Report(path.parent / MANIFEST, report.problems)
@@ -79,6 +84,10 @@ def _read(path: Path, listing: Listing | None, report: Report) -> str | None:
         return None
     except OSError as exc:
         report.error(1, f"cannot read the file: {exc.strerror or exc}")
+        return None
+    if len(data) > MAX_LESSON_BYTES:
+        report.error(1, f"the file is larger than {MAX_LESSON_BYTES // 1024} KB, the most a lesson file may be; "
+                        "it was not read (split it into several lessons)")
         return None
     try:
         text = data.decode("utf-8-sig")
@@ -141,7 +150,17 @@ def _pages(body: list[str], first_line: int, lesson_title: str, report: Report) 
     raw_pages, problems = scan_body(body, first_line)
     for problem in problems:
         report.problems.append(Problem(report.path, problem.line, problem.message, problem.severity))
-    return tuple(_page(raw, lesson_title, report) for raw in raw_pages)
+    return tuple(_page(raw, lesson_title, report) for raw in raw_pages if _page_fits(raw, report))
+
+
+def _page_fits(raw: RawPage, report: Report) -> bool:
+    size = sum(len(item.text) for item in raw.items)
+    if size <= MAX_PAGE_CHARS:
+        return True
+    title = f"page '{raw.title}'" if raw.title is not None else "the lesson's first page"
+    report.error(raw.line, f"{title} has {size // 1024} KB of text, more than the {MAX_PAGE_CHARS // 1024} KB a page "
+                           "may have; it is left out (split it with '## ' headings)")
+    return False
 
 
 def _page(raw: RawPage, lesson_title: str, report: Report) -> Page:

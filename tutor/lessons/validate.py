@@ -28,7 +28,9 @@ def validate_course(course: Course, *, self_check: bool = True) -> list[Problem]
         problems.extend(rule(course))
     if self_check:
         problems.extend(check_answers(course))
-        problems.extend(check_code(course))
+    else:
+        problems.extend(check_answer_syntax(course))
+    problems.extend(check_code(course, run=self_check))
     return sort_problems(problems, course)
 
 
@@ -282,16 +284,38 @@ def check_backprop(course: Course) -> list[Problem]:
     return problems
 
 
-def check_code(course: Course) -> list[Problem]:
-    """Code exercises: the reference solution passes its tests and the starter does not.
-    This runs both in the sandbox, so it belongs with the self-check."""
+def check_answer_syntax(course: Course) -> list[Problem]:
+    """Without the self-check, still read every reference answer and function (fast, no checking):
+    one that cannot be read is an error either way."""
+    import tutor.checking as checking
+
+    problems = []
+    for lesson, exercise in _exercises(course):
+        for part in exercise.parts:
+            spec = part.spec
+            if spec.kind == "choice":
+                continue
+            name = f"{exercise.id}#{part.key}" if part.key else exercise.id
+            for label, text in (("reference answer", spec.answer), ("function", spec.function)):
+                if not text:
+                    continue
+                verdict = checking.preview(text, spec.declared)
+                if verdict.status == "invalid":
+                    problems.append(Problem(lesson.path, exercise.line, f"exercise {name}: the {label} '{text}' "
+                                            f"cannot be read: {verdict.message or 'it is empty'}"))
+    return problems
+
+
+def check_code(course: Course, *, run: bool = True) -> list[Problem]:
+    """Code exercises: fields, Python syntax and imports always; with `run`, the reference passes its
+    tests and the starter does not, both run in the code sandbox (lesson code is never run here)."""
     from tutor.sandbox.exercise import validate_code_exercise
 
     return [
         Problem(lesson.path, exercise.line, f"exercise {exercise.id}: {message}")
         for lesson, exercise in _exercises(course)
         if exercise.kind == "code"
-        for message in validate_code_exercise(exercise.data, run=True)
+        for message in validate_code_exercise(exercise.data, run=run)
     ]
 
 

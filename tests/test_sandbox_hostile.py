@@ -467,3 +467,31 @@ def test_the_harness_cannot_be_rewritten_by_the_learner():
     need(result, "landlock")
     assert result.passed
     assert harness.read_bytes() == before
+
+
+# --------------------------------------------------------------------------- tutor validate
+
+
+def test_validating_a_shared_lesson_runs_its_code_in_the_sandbox(tmp_path):
+    from tutor.sandbox.exercise import validate_code_exercise
+
+    markers = [tmp_path / "reference-ran", tmp_path / "starter-ran", tmp_path / "tests-ran"]
+    block = {
+        "id": "x/e1", "function": "def f(x):",
+        "starter": f"def f(x):\n    open('{markers[1]}', 'w').write('x')\n    return 0\n",
+        "reference": f"def f(x):\n    len.__self__.__import__('posix').system('touch {markers[0]}')\n    return 2 * x\n",
+        "tests": [f"open('{markers[2]}', 'w').write('x')", "assert f(2) == 4"],
+    }
+    problems = validate_code_exercise(block)
+    assert not any(m.exists() for m in markers), problems
+
+
+def test_a_test_that_compares_inside_the_learners_process_is_refused_by_the_validator():
+    from tutor.sandbox.exercise import validate_code_exercise
+
+    block = {"id": "x/e1", "function": "def f(x):", "starter": "def f(x):\n    return 0\n",
+             "reference": "def f(x):\n    return 2 * x\n", "tests": ["assert str(f(2) == 4) == 'True'"]}
+    (problem,) = validate_code_exercise(block, run=False)
+    assert "compares inside `str(f(2) == 4)`" in problem and "runs with the learner's code" in problem
+    block["tests"] = ["assert bool(f(2) == 4)"]  # bool() is decided here, on the value: fine
+    assert validate_code_exercise(block, run=False) == []

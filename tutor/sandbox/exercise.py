@@ -10,7 +10,7 @@ from typing import Any
 
 from tutor.checking.verdict import EntryResult, Verdict
 from tutor.sandbox.harness import forbidden_imports
-from tutor.sandbox.plan import split_tests
+from tutor.sandbox.plan import make_plan, split_tests
 from tutor.sandbox.runner import (
     DEFAULT_ALLOWED_IMPORTS,
     DEFAULT_MEMORY_MB,
@@ -152,6 +152,11 @@ def _static_problems(exercise: CodeExercise, problems: list[str]) -> bool:
         statements = split_tests(list(exercise.tests))
         if not any(s.is_assert for s in statements):
             problems.append("the tests have no `assert` statement, so there is nothing to pass")
+        for step in make_plan(statements).steps:
+            for source in getattr(step, "weak", ()):
+                problems.append(f"the test `{step.source}` compares inside `{source}`, which runs with the learner's "
+                                "code, so that code could answer the comparison itself; compare in the assert "
+                                "(`f(x) == y`, `abs(a - b) < tol`, `isclose(...)`, `all(... for x in xs)`)")
     except SyntaxError as exc:
         problems.append(f"test {getattr(exc, 'item', 0) + 1} is not valid Python: {exc.msg} "
                         f"(line {exc.lineno}, column {exc.offset})")

@@ -616,7 +616,10 @@ def main(argv: list[str]) -> int:
     if hasattr(signal, "SIGXFSZ"):
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # too big a file: OSError instead of a kill
     layers = Layers(job, os.path.abspath(job_dir), int(channel) if channel.isdigit() else None)
-    layers.before_imports()
+    started = time.perf_counter()
+    if job.get("kernel_layers", True):
+        layers.before_imports()
+    layer_seconds = time.perf_counter() - started
     import math  # noqa: F401 - loaded before the limits and the clock start
     if allowed_module("numpy", tuple(job["allowed_imports"])):
         try:
@@ -624,10 +627,14 @@ def main(argv: list[str]) -> int:
         except ImportError:
             reporter.emit("tests_invalid", message="numpy is allowed but not installed")
             return 0
-    layers.after_imports()
+    started = time.perf_counter()
+    if job.get("kernel_layers", True):
+        layers.after_imports()
+    layer_seconds += time.perf_counter() - started
     guard_processes()
     applied, failed = apply_limits(job)
-    reporter.emit("limits", applied=applied, failed=failed, layers=layers.held, layers_missing=layers.missing)
+    reporter.emit("limits", applied=applied, failed=failed, layers=layers.held, layers_missing=layers.missing,
+                  layer_seconds=layer_seconds)
     run = Run(job, reporter)
     run.main()
     return 0

@@ -46,6 +46,7 @@ OUTPUT_LIMIT = 64 * 1024  # characters of printed output kept (and bytes of raw 
 RESULT_LIMIT = 8 * 1024 * 1024  # bytes of harness events kept; reprs are capped, so this is slack
 STARTUP_LIMIT = 20.0  # seconds for the interpreter and numpy to load; not counted against the learner
 KILL_GRACE = 1.0  # the harness stops the learner itself at the time limit; this is the hard stop after it
+KERNEL_LAYERS = True  # benchmarks/sandbox_overhead.py turns them off for its baseline; nothing else does
 SCRATCH_MB = 32  # the learner's private RAM disk (Linux): all its files together
 SCRATCH_FILES = 256  # files and folders it may hold
 DRAIN_LIMIT = 0.5  # seconds to collect the last output after the process group is killed
@@ -140,7 +141,7 @@ def run_code(
     plan = make_plan(statements)
     job = {"allowed_imports": list(allowed_imports), "time_limit": float(time_limit),
            "memory_mb": int(memory_mb), "output_limit": int(output_limit),
-           "scratch_mb": SCRATCH_MB, "scratch_files": SCRATCH_FILES}
+           "scratch_mb": SCRATCH_MB, "scratch_files": SCRATCH_FILES, "kernel_layers": KERNEL_LAYERS}
     expected = _expected_events({**job, "role": EXPECTED, "code": "", "plan": plan.for_child(EXPECTED)})
     raw = _run_job({**job, "role": LEARNER, "code": learner_code, "plan": plan.for_child(LEARNER)},
                    float(time_limit), int(output_limit))
@@ -480,7 +481,8 @@ def _interpret(raw: _Raw, expected_events: list[dict], plan: Plan, sources: list
     common = {"stdout": stdout, "elapsed": elapsed, "stderr": raw.stderr,
               "limits": tuple(limits_event.get("applied", ())),
               "details": {"returncode": raw.returncode, "limits_not_applied": limits_event.get("failed", []),
-                          "layers": limits_event.get("layers", []), "layers_missing": limits_event.get("layers_missing", [])}}
+                          "layers": limits_event.get("layers", []), "layers_missing": limits_event.get("layers_missing", []),
+                          "layer_seconds": limits_event.get("layer_seconds")}}
     limit = job["time_limit"]
 
     def tests(fill: TestStatus = "not run", message: str = "", line: int | None = None) -> tuple[TestResult, ...]:

@@ -495,3 +495,42 @@ def test_a_test_that_compares_inside_the_learners_process_is_refused_by_the_vali
     assert "compares inside `str(f(2) == 4)`" in problem and "runs with the learner's code" in problem
     block["tests"] = ["assert bool(f(2) == 4)"]  # bool() is decided here, on the value: fine
     assert validate_code_exercise(block, run=False) == []
+
+
+def test_without_a_private_scratch_no_file_can_be_created(monkeypatch):
+    # What holds where unprivileged user namespaces are disabled: Landlock alone bounds the disk.
+    from tutor.sandbox import runner
+
+    monkeypatch.setattr(runner, "SCRATCH_MB", 0)
+    result = run("""
+        def f():
+            made = 0
+            for i in range(10):
+                try:
+                    with open(f'fill-{i}', 'wb') as handle:
+                        handle.write(b'x' * 1024)
+                    made += 1
+                except OSError:
+                    pass
+            return made
+    """, tests=["assert f() == 0"])
+    need(result, "landlock")
+    assert "private scratch: turned off" in " ".join(result.details["layers_missing"])
+    assert result.passed, result.tests[0].message
+
+
+def test_limits_cannot_be_raised_from_inside():
+    result = run("""
+        import ctypes
+
+        class Limit(ctypes.Structure):
+            _fields_ = [("soft", ctypes.c_ulong), ("hard", ctypes.c_ulong)]
+
+        def f():
+            libc = ctypes.CDLL(None, use_errno=True)
+            RLIMIT_AS = 9
+            unlimited = Limit(2 ** 64 - 1, 2 ** 64 - 1)
+            return libc.setrlimit(RLIMIT_AS, ctypes.byref(unlimited))
+    """, tests=["assert f() == -1"])
+    need(result, "seccomp")
+    assert result.passed, result.tests[0].message

@@ -583,7 +583,13 @@ class Layers:
 
     def before_imports(self) -> None:
         """The private scratch: unshare() needs a process with one thread, so before numpy starts any."""
-        self.scratch = self.lockdown is not None and self.layer(
+        self.scratch = False
+        if self.lockdown is None:
+            return
+        if int(self.job["scratch_mb"]) <= 0:
+            self.missing.append("private scratch: turned off (scratch_mb = 0)")
+            return
+        self.scratch = self.layer(
             "private scratch", lambda: self.lockdown.private_scratch(self.work, int(self.job["scratch_mb"]),
                                                                      int(self.job["scratch_files"])))
 
@@ -617,6 +623,7 @@ def main(argv: list[str]) -> int:
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # too big a file: OSError instead of a kill
     layers = Layers(job, os.path.abspath(job_dir), int(channel) if channel.isdigit() else None)
     started = time.perf_counter()
+    layers.scratch = False
     if job.get("kernel_layers", True):
         layers.before_imports()
     layer_seconds = time.perf_counter() - started

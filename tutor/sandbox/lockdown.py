@@ -32,7 +32,7 @@ MS_NOSUID, MS_NODEV, MS_NOEXEC = 0x2, 0x4, 0x8
 
 # Read-only for the learner: the interpreter, its standard library and site-packages (numpy),
 # and the shared libraries they load. Everything else on the machine is out of sight.
-SYSTEM_READ_PATHS = ("/usr", "/lib", "/lib64", "/lib32", "/etc/ld.so.cache")
+SYSTEM_READ_PATHS = ("/usr", "/lib", "/lib64", "/lib32", "/etc/ld.so.cache", "/dev/null", "/dev/zero", "/dev/urandom")
 
 # Refused with EPERM. The default is to allow: Python and numpy use a wide, version-dependent
 # set of calls, and these are the ones that reach outside the process.
@@ -139,8 +139,11 @@ def filter_syscalls() -> str:
     flt.add_rule(seccomp.ERRNO(errno.EPERM), "kill", seccomp.Arg(0, seccomp.NE, pid))
     flt.add_rule(seccomp.ERRNO(errno.EPERM), "tgkill", seccomp.Arg(0, seccomp.NE, pid))
     flt.add_rule(seccomp.ERRNO(errno.EPERM), "tkill", seccomp.Arg(0, seccomp.NE, pid))
+    # Limits stay as set: reading them is fine, raising them (root outside a user namespace could) is not.
+    flt.add_rule(seccomp.ERRNO(errno.EPERM), "setrlimit")
+    flt.add_rule(seccomp.ERRNO(errno.EPERM), "prlimit64", seccomp.Arg(2, seccomp.NE, 0))
     flt.load()  # also sets no_new_privs
-    return "seccomp: no exec, no new processes, no signals to others, no sockets, no mounts"
+    return "seccomp: no exec, no new processes, no signals to others, no sockets, no mounts, no raised limits"
 
 
 def python_read_paths() -> list[str]:

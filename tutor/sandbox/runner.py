@@ -47,7 +47,7 @@ RESULT_LIMIT = 8 * 1024 * 1024  # bytes of harness events kept; reprs are capped
 STARTUP_LIMIT = 20.0  # seconds for the interpreter and numpy to load; not counted against the learner
 KILL_GRACE = 1.0  # the harness stops the learner itself at the time limit; this is the hard stop after it
 KERNEL_LAYERS = True  # benchmarks/sandbox_overhead.py turns them off for its baseline; nothing else does
-SCRATCH_MB = 32  # the learner's private RAM disk (Linux): all its files together
+SCRATCH_MB = 32  # the learner's private RAM disk (Linux): all its files together; 0 turns it off
 SCRATCH_FILES = 256  # files and folders it may hold
 DRAIN_LIMIT = 0.5  # seconds to collect the last output after the process group is killed
 

@@ -429,8 +429,8 @@ class Run:
             names["np"] = names["numpy"] = sys.modules["numpy"]
         return names
 
-    def end(self, status: str, message: str, line: int | None) -> None:
-        self.reporter.emit("end", status=status, message=message, line=line)
+    def end(self, status: str, message: str, line: int | None, traceback: str = "") -> None:
+        self.reporter.emit("end", status=status, message=message, line=line, traceback=traceback)
 
     def load(self, compiled, learner_ns: dict) -> bool:
         """Run the learner's module body; False (after reporting) if it did not finish."""
@@ -472,11 +472,11 @@ class Run:
                 scope = self.scope(step["scope"], ns)
                 self.reporter.emit("values", index=index, scope=scope, output=self.capture.take())
         except TimeLimit as exc:
-            self.end("timeout", "time limit reached", short_traceback(exc)[1])
+            self.end("timeout", "time limit reached", *reversed(short_traceback(exc)))
             return False
         except MemoryError as exc:
             self.reserve = None  # headroom for the report
-            self.end("memory", "your code used more memory than the exercise allows", short_traceback(exc)[1])
+            self.end("memory", "your code used more memory than the exercise allows", *reversed(short_traceback(exc)))
             return False
         except SystemExit as exc:
             self.setup_failed(index, exit_message(exc), exc)
@@ -605,7 +605,11 @@ class Layers:
         ld = self.lockdown
         self.layer("descriptors", lambda: ld.close_other_fds(() if self.keep_fd is None else (self.keep_fd,)))
         self.layer("landlock", lambda: ld.restrict_filesystem(ld.python_read_paths(), self.work, self.scratch))
-        self.layer("seccomp", ld.filter_syscalls)
+
+    def seal(self) -> None:
+        """The system-call filter, last: it refuses setrlimit, so the resource limits go on before it."""
+        if self.lockdown is not None:
+            self.layer("seccomp", self.lockdown.filter_syscalls)
 
 
 def main(argv: list[str]) -> int:
@@ -640,6 +644,10 @@ def main(argv: list[str]) -> int:
     layer_seconds += time.perf_counter() - started
     guard_processes()
     applied, failed = apply_limits(job)
+    started = time.perf_counter()
+    if job.get("kernel_layers", True):
+        layers.seal()
+    layer_seconds += time.perf_counter() - started
     reporter.emit("limits", applied=applied, failed=failed, layers=layers.held, layers_missing=layers.missing,
                   layer_seconds=layer_seconds)
     run = Run(job, reporter)

@@ -485,7 +485,8 @@ def _interpret(raw: _Raw, expected_events: list[dict], plan: Plan, sources: list
                           "layer_seconds": limits_event.get("layer_seconds")}}
     limit = job["time_limit"]
 
-    def tests(fill: TestStatus = "not run", message: str = "", line: int | None = None) -> tuple[TestResult, ...]:
+    def tests(fill: TestStatus = "not run", message: str = "", line: int | None = None,
+              traceback: str = "") -> tuple[TestResult, ...]:
         """Finished tests as reported; the one that was running gets `fill`; the rest did not run."""
         out = []
         for index, (source, setup) in enumerate(sources):
@@ -494,7 +495,8 @@ def _interpret(raw: _Raw, expected_events: list[dict], plan: Plan, sources: list
                 if not (result.setup and result.passed):
                     out.append(result)
             elif index == running:
-                out.append(TestResult(index, source, fill, message=message, line=line, setup=setup))
+                out.append(TestResult(index, source, fill, message=message, line=line, setup=setup,
+                                      traceback=traceback))
             elif not setup:
                 out.append(TestResult(index, source, "not run", setup=setup))
         return tuple(out)
@@ -517,7 +519,9 @@ def _interpret(raw: _Raw, expected_events: list[dict], plan: Plan, sources: list
         status: RunStatus = event["status"]
         stopped = next((i for i, t in finished.items() if t.status == status), running)
         text = _limit_message(status, limit, job["memory_mb"], event.get("line"), stopped, finished, sources)
-        return RunResult(status, tests(status, text), message=text, line=event.get("line"), **common)
+        trace = event.get("traceback")
+        return RunResult(status, tests(status, text, traceback=trace if isinstance(trace, str) else ""),
+                         message=text, line=event.get("line"), **common)
     load = by_kind.get("load")
     if load is not None and not load.get("ok"):
         line = load.get("line")

@@ -534,3 +534,15 @@ def test_limits_cannot_be_raised_from_inside():
     """, tests=["assert f() == -1"])
     need(result, "seccomp")
     assert result.passed, result.tests[0].message
+
+
+def test_a_missing_layer_is_reported_once_and_the_runs_go_on(monkeypatch, caplog):
+    from tutor.sandbox import runner
+
+    monkeypatch.setattr(runner, "SCRATCH_MB", 0)
+    monkeypatch.setattr(runner, "_reported_missing", set())
+    caplog.set_level("WARNING", logger="tutor.sandbox.runner")
+    for _ in range(2):
+        assert run_code("def f():\n    return 1\n", ["assert f() == 1"]).passed
+    said = [r.getMessage() for r in caplog.records if "private scratch" in r.getMessage()]
+    assert len(said) == 1 and "runs go on without this layer" in said[0]

@@ -286,7 +286,7 @@ def restricted_builtins(allowed: tuple[str, ...]) -> dict:
 # --------------------------------------------------------------------------- values as data
 
 
-ENCODE_LIMIT = 1_000_000  # numbers and items one value may hold
+ENCODE_LIMIT = 200_000  # numbers and items one value may hold (a few MB of JSON, under the runner's cap)
 INT_DIGITS_LIMIT = 4000  # below Python's 4300-digit int-to-text limit
 
 
@@ -303,7 +303,7 @@ def encode(value, budget: list[int] | None = None):
     budget = budget if budget is not None else [ENCODE_LIMIT]
     budget[0] -= 1
     if budget[0] < 0:
-        raise NotData("the value is too large to send back (more than a million items)")
+        raise NotData(f"the value is too large to send back (more than {ENCODE_LIMIT:,} items)")
     kind = type(value)
     if value is None or kind is bool or kind is str:
         return value if kind is not str or len(value) <= 100_000 else value[:100_000]
@@ -331,7 +331,7 @@ def encode(value, budget: list[int] | None = None):
                 return {"opaque": f"numpy array of {array.dtype}"}
             budget[0] -= array.size
             if budget[0] < 0:
-                raise NotData("the array is too large to send back (more than a million numbers)")
+                raise NotData(f"the array is too large to send back (more than {ENCODE_LIMIT:,} numbers)")
             items = numpy.ndarray.tolist(array)
             if array.dtype.kind == "c":
                 items = _complex_pairs(items)

@@ -46,6 +46,7 @@ OUTPUT_LIMIT = 64 * 1024  # characters of printed output kept (and bytes of raw 
 RESULT_LIMIT = 8 * 1024 * 1024  # bytes of harness events kept; reprs are capped, so this is slack
 STARTUP_LIMIT = 20.0  # seconds for the interpreter and numpy to load; not counted against the learner
 KILL_GRACE = 1.0  # the harness stops the learner itself at the time limit; this is the hard stop after it
+EXPECTED_TIME_FLOOR = 5.0  # seconds the expected child gets at least
 KERNEL_LAYERS = True  # benchmarks/sandbox_overhead.py turns them off for its baseline; nothing else does
 SCRATCH_MB = 32  # the learner's private RAM disk (Linux): all its files together; 0 turns it off
 SCRATCH_FILES = 256  # files and folders it may hold
@@ -142,7 +143,9 @@ def run_code(
     job = {"allowed_imports": list(allowed_imports), "time_limit": float(time_limit),
            "memory_mb": int(memory_mb), "output_limit": int(output_limit),
            "scratch_mb": SCRATCH_MB, "scratch_files": SCRATCH_FILES, "kernel_layers": KERNEL_LAYERS}
-    expected = _expected_events({**job, "role": EXPECTED, "code": "", "plan": plan.for_child(EXPECTED)})
+    # The tests' own steps are small; a floor on their time keeps a loaded machine from failing a tight limit.
+    expected = _expected_events({**job, "role": EXPECTED, "code": "", "plan": plan.for_child(EXPECTED),
+                                 "time_limit": max(float(time_limit), EXPECTED_TIME_FLOOR)})
     raw = _run_job({**job, "role": LEARNER, "code": learner_code, "plan": plan.for_child(LEARNER)},
                    float(time_limit), int(output_limit))
     sources = [(s.source, not s.is_assert) for s in statements]

@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
+from pathlib import Path
 
 from tutor.lessons.loader import load_course
 from tutor.sandbox import runner
@@ -26,7 +27,7 @@ from tutor.sandbox.exercise import CodeExercise
 
 
 def exercises() -> list[CodeExercise]:
-    course = load_course(runner.Path(__file__).resolve().parents[1] / "lessons")
+    course = load_course(Path(__file__).resolve().parents[1] / "lessons")
     wanted = ("chain-rule/e12", "backprop-matrix/e7")
     found = {e.id: e for lesson in course.lessons.values() for e in lesson.exercises if e.id in wanted}
     return [CodeExercise.from_exercise(found[i]) for i in wanted]

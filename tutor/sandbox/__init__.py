@@ -1,6 +1,9 @@
-"""Run the learner's Python for `code` exercises in a separate, limited process.
+"""Run the learner's Python for `code` exercises in a separate, locked-down process.
 
-Pure domain code (no Textual). The editor widget, `tutor validate` and `tutor check` use:
+Pure domain code (no Textual). `runner` starts the children and collects their reports;
+`harness` (the child) locks itself down through `lockdown` (Linux kernel layers) and evaluates
+values; `plan` cuts the tests into what the children evaluate, and `judge` decides every test
+here, on plain data. The editor widget, `tutor validate` and `tutor check` use:
 
 - `run_code(code, tests, ...) -> RunResult`: the runner itself;
 - `CodeExercise.from_block(data)`: an exercise block's fields; `.run(code)` runs a draft;

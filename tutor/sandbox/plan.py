@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import ast
 import builtins
+import itertools
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from tutor.sandbox.harness import TESTS_FILE
@@ -66,6 +68,7 @@ PARENT_FUNCTIONS = frozenset({
     "np.max", "np.min", "np.sum", "np.shape",
 })
 _ALIASES = {"numpy": "np"}
+_FUNCTION_ROOTS = {name.split(".")[0] for name in PARENT_FUNCTIONS} | {"numpy"}
 # `x is None` and the like compare with a singleton: safe on data. Other identity tests are
 # leaves, evaluated where the objects live (an identity cannot be faked by overloading).
 _SINGLETONS = (None, True, False, Ellipsis)
@@ -137,13 +140,15 @@ def _involves(comp: Comp, role: str) -> bool:
 
 def make_plan(statements: list[Statement]) -> Plan:
     safe = set(SAFE_NAMES)
+    shadowed: set[str] = set()  # names of PARENT_FUNCTIONS the tests rebind: calls to them become leaves
     steps: list[AssertPlan | SetupPlan] = []
-    counter = _Counter()
+    counter = itertools.count()
     for index, statement in enumerate(statements):
         if statement.is_assert:
-            steps.append(_assert_plan(index, statement, safe, counter))
+            steps.append(_assert_plan(index, statement, safe, shadowed, counter))
             continue
         bound = _bound_names(statement.node)
+        shadowed |= bound & _FUNCTION_ROOTS
         side = EXPECTED if _free_names(statement.node) <= safe else LEARNER
         if side == EXPECTED:
             safe |= bound
@@ -186,28 +191,21 @@ def _learner_reads(leaves: list[dict], comps: list[Comp]) -> set[str]:
     return names
 
 
-class _Counter:
-    def __init__(self) -> None:
-        self.value = 0
-
-    def next(self) -> int:
-        self.value += 1
-        return self.value - 1
-
-
 @dataclass
 class _Scope:
     safe: set[str]  # names whose values do not come from the learner's code
     loop: set[str]  # names bound by enclosing comprehensions evaluated here
+    shadowed: set[str]  # function names the tests rebound
     leaves: list[dict]
     comps: list[Comp]
     weak: list[str]
 
 
-def _assert_plan(index: int, statement: Statement, safe: set[str], counter: _Counter) -> AssertPlan:
+def _assert_plan(index: int, statement: Statement, safe: set[str], shadowed: set[str],
+                 counter: Iterator[int]) -> AssertPlan:
     node = statement.node
     assert isinstance(node, ast.Assert)
-    scope = _Scope(set(safe), set(), [], [], [])
+    scope = _Scope(set(safe), set(), set(shadowed), [], [], [])
     condition = _build(node.test, scope, counter)
     message = _build(node.msg, scope, counter) if node.msg is not None else None
     return AssertPlan(index, statement.source, condition, message, scope.leaves, scope.comps, scope.weak)
@@ -230,7 +228,7 @@ _CMPOPS = {ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">
            ast.NotIn: "not in", ast.Is: "is", ast.IsNot: "is not"}
 
 
-def _build(node: ast.expr, scope: _Scope, counter: _Counter) -> dict:
+def _build(node: ast.expr, scope: _Scope, counter: Iterator[int]) -> dict:
     if isinstance(node, ast.Constant) and not isinstance(node.value, bytes):
         return {"t": "const", "v": node.value}
     if isinstance(node, ast.Name) and node.id in scope.loop:
@@ -251,6 +249,8 @@ def _build(node: ast.expr, scope: _Scope, counter: _Counter) -> dict:
                 "vs": [_build(e, scope, counter) for e in node.elts]}
     if isinstance(node, ast.Call):
         name = _dotted(node.func)
+        if name is not None and (name.split(".")[0] in scope.shadowed or name.split(".")[0] in scope.loop):
+            name = None  # not the function the parent knows by that name
         plain = not any(isinstance(a, ast.Starred) for a in node.args) and all(k.arg for k in node.keywords)
         if name in ("all", "any") and len(node.args) == 1 and not node.keywords and _simple_comp(node.args[0]):
             return _build_comp(name, node.args[0], scope, counter)
@@ -276,14 +276,14 @@ def _simple_comp(node: ast.expr) -> bool:
 
 
 def _build_comp(fn: str, node: ast.GeneratorExp | ast.ListComp | ast.SetComp, scope: _Scope,
-                counter: _Counter) -> dict:
+                counter: Iterator[int]) -> dict:
     gen = node.generators[0]
     iter_side = _side(gen.iter, scope)
     names = tuple(n.id for n in ast.walk(gen.target) if isinstance(n, ast.Name))
-    comp = Comp(counter.next(), ast.unparse(gen.target), names, ast.unparse(gen.iter), iter_side)
+    comp = Comp(next(counter), ast.unparse(gen.target), names, ast.unparse(gen.iter), iter_side)
     # Over items the learner's code produced, every leaf is the learner's: the expected child cannot iterate them.
     inner_safe = scope.safe | set(names) if iter_side == EXPECTED else set()
-    inner = _Scope(inner_safe, scope.loop | set(names), comp.leaves, comp.comps, scope.weak)
+    inner = _Scope(inner_safe, scope.loop | set(names), scope.shadowed, comp.leaves, comp.comps, scope.weak)
     tree = {"t": "comp", "fn": fn, "id": comp.id, "target": _target_tree(gen.target),
             "ifs": [_build(c, inner, counter) for c in gen.ifs], "elt": _build(node.elt, inner, counter)}
     scope.comps.append(comp)
@@ -299,9 +299,9 @@ def _target_tree(node: ast.expr):
     return None  # attribute or starred targets: the parent cannot bind them, the comp's items are opaque to it
 
 
-def _leaf(node: ast.expr, scope: _Scope, counter: _Counter) -> dict:
+def _leaf(node: ast.expr, scope: _Scope, counter: Iterator[int]) -> dict:
     side = _side(node, scope)
-    leaf = {"id": counter.next(), "src": ast.unparse(node), "side": side}
+    leaf = {"id": next(counter), "src": ast.unparse(node), "side": side}
     scope.leaves.append(leaf)
     if side == LEARNER and _compares(node):
         scope.weak.append(leaf["src"])

@@ -1,14 +1,14 @@
-"""Run learner code against a lesson's tests in a separate, limited Python process.
+"""Run learner code against a lesson's tests in separate, locked-down Python processes.
 
 `run_code` starts `python -I harness.py` (a fresh interpreter, never a fork of the tutor, which
-may be a threaded Textual app) in a new session with a temporary working folder, closed stdin
-and a minimal environment. The harness applies the resource limits to itself before any
-learner code runs and streams its findings back as JSON lines on a dedicated pipe; this side
-enforces the wall clock, caps the output it keeps, kills the whole process group when the run
-ends, and turns whatever happened into a `RunResult`.
-
-It protects the tutor from mistakes (endless loops, runaway memory, crashes, exits, fork
-loops). It is not a security boundary against code written to escape it.
+may be a threaded Textual app) in a new session with a temporary working folder, closed stdin,
+no inherited descriptors but its result pipe, and a minimal environment. Two such children
+run: the learner's, and one without the learner's code that computes the tests' expected
+values (remembered per set of tests). Each applies the kernel layers (lockdown.py) and the
+resource limits to itself before any code of the learner or the lesson runs, and streams plain
+data back as JSON lines on a dedicated pipe; this side enforces the wall clock, caps what it
+keeps, kills the whole process group when the run ends, decides every test (judge.py) and
+turns whatever happened into a `RunResult`. The README says what holds on which system.
 """
 
 from __future__ import annotations

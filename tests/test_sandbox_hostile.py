@@ -546,3 +546,21 @@ def test_a_missing_layer_is_reported_once_and_the_runs_go_on(monkeypatch, caplog
         assert run_code("def f():\n    return 1\n", ["assert f() == 1"]).passed
     said = [r.getMessage() for r in caplog.records if "private scratch" in r.getMessage()]
     assert len(said) == 1 and "runs go on without this layer" in said[0]
+
+
+def test_values_built_to_exhaust_the_parent_are_refused_there():
+    result = run("""
+        import numpy as np
+
+        def column():
+            return np.zeros((100_000, 1))
+
+        def row():
+            return np.zeros((1, 100_000))
+
+        def fmt():
+            return '%999999999d'
+    """, tests=["assert np.all(np.isclose(column(), row()))", "assert np.all(column() == row())",
+                "assert np.max(abs(column() - row())) == 0", "assert fmt() % 3 == ''"], allowed_imports=("numpy",))
+    assert [t.status for t in result.tests] == ["error"] * 4
+    assert all("too large" in t.message or "not evaluated" in t.message for t in result.tests)

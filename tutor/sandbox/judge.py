@@ -140,6 +140,8 @@ def _guard_size(op: str, a: Any, b: Any) -> None:
     if op == "**" and type(a) is int and type(b) is int and b > 0 and abs(a) > 1:
         if b * math.log2(abs(a)) > MAX_POW_BITS:
             raise OverflowError("the number is too large to compute")
+    if op == "%" and isinstance(a, str):
+        raise TypeError("text formatting with % is not evaluated by the tests")
     if op == "*":
         for seq, n in ((a, b), (b, a)):
             if isinstance(seq, (list, tuple, str)) and type(n) is int and len(seq) * n > MAX_ELEMENTS:
@@ -214,6 +216,7 @@ class _Eval:
             last = len(node["ops"]) - 1
             for position, (op, right_node) in enumerate(zip(node["ops"], node["rs"])):
                 right = self.run(right_node, env, values)
+                _guard_size(op, left, right)
                 result = _CMP[op](left, right)
                 if position < last and not bool(result):  # a chain tests truth between links, as Python does
                     return result
@@ -225,6 +228,8 @@ class _Eval:
         if kind == "call":
             args = [self.run(a, env, values) for a in node["args"]]
             kwargs = {k: self.run(v, env, values) for k, v in node["kw"].items()}
+            if len(args) >= 2:
+                _guard_size(node["fn"], args[0], args[1])
             return FUNCTIONS[node["fn"]](*args, **kwargs)
         if kind == "comp":
             return self.comp(node, env, values)

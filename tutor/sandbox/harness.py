@@ -39,7 +39,6 @@ import traceback
 
 CODE_FILE = "<your code>"  # the filename learner frames carry in tracebacks
 TESTS_FILE = "<tests>"
-REPR_LIMIT = 300  # characters of a value shown in a report
 TRACEBACK_FRAMES = 6  # learner frames kept in a traceback (deep recursion is cut in the middle)
 RESERVE_BYTES = 4 * 1024 * 1024  # freed on MemoryError so the report can still be written
 EXPLAIN_ITEMS = 10_000  # how far `all(...)` is searched for the first failing item
@@ -146,14 +145,6 @@ class Reporter:
     def emit(self, event: str, **data) -> None:
         self.stream.write(json.dumps({"event": event, **data}) + "\n")
         self.stream.flush()
-
-
-def safe_repr(value) -> str:
-    try:
-        text = repr(value)
-    except Exception as exc:  # a learner's __repr__ can fail too
-        text = f"<{type(value).__name__}: repr failed: {exc!r}>"
-    return text if len(text) <= REPR_LIMIT else text[: REPR_LIMIT - 1] + "…"
 
 
 def describe(exc: BaseException) -> str:

@@ -13,9 +13,9 @@ import math
 import operator
 from typing import Any
 
-from tutor.sandbox.harness import REPR_LIMIT
 from tutor.sandbox.plan import LEARNER, AssertPlan, Comp
 
+REPR_LIMIT = 300  # characters of a value shown in a report
 MAX_ELEMENTS = 10_000_000  # elements of an array or sequence the parent will build from an operation
 MAX_POW_BITS = 100_000  # bits of an integer power the parent will compute
 

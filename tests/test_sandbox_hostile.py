@@ -453,9 +453,8 @@ def test_huge_and_deep_values_do_not_hurt_the_parent():
 
 
 def test_the_harness_cannot_be_rewritten_by_the_learner():
-    from tutor.sandbox import runner
+    from tutor.sandbox.child import HARNESS as harness
 
-    harness = runner.HARNESS
     before = harness.read_bytes()
     result = run(f"""
         def f():

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from tutor.sandbox.runner import HARNESS, KILL_GRACE, run_code
+from tutor.sandbox.child import HARNESS, KILL_GRACE
+from tutor.sandbox.runner import run_code
 
 LINUX = sys.platform.startswith("linux")
 SLACK = 3.0  # seconds of interpreter startup and CI noise allowed on top of a limit

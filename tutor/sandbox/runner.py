@@ -1,26 +1,18 @@
-"""Run learner code against a lesson's tests in separate, locked-down Python processes.
+"""Run learner code against a lesson's tests: two sandboxed children, and the verdicts decided here.
 
-`run_code` starts `python -I harness.py` (a fresh interpreter, never a fork of the tutor, which
-may be a threaded Textual app) in a new session with a temporary working folder, closed stdin,
-no inherited descriptors but its result pipe, and a minimal environment. Two such children
-run: the learner's, and one without the learner's code that computes the tests' expected
-values (remembered per set of tests). Each applies the kernel layers (lockdown.py) and the
-resource limits to itself before any code of the learner or the lesson runs, and streams plain
-data back as JSON lines on a dedicated pipe; this side enforces the wall clock, caps what it
-keeps, kills the whole process group when the run ends, decides every test (judge.py) and
-turns whatever happened into a `RunResult`. The README says what holds on which system.
+`run_code` starts (child.py) the learner's child and one without the learner's code that
+computes the tests' expected values (remembered per set of tests). Each child applies the
+kernel layers (lockdown.py) and the resource limits to itself before any code of the learner
+or the lesson runs, and streams plain data back. This module decides every test (judge.py)
+and turns whatever happened into a `RunResult`. The README says what holds on which system.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import os
 import re
-import selectors
 import signal
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -29,11 +21,11 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
+from tutor.sandbox.child import OUTPUT_LIMIT, STARTUP_LIMIT, Raw, run_child
 from tutor.sandbox.harness import CODE_FILE
 from tutor.sandbox.judge import judge
 from tutor.sandbox.plan import EXPECTED, LEARNER, AssertPlan, Plan, make_plan, split_tests
 
-HARNESS = Path(__file__).with_name("harness.py")
 log = logging.getLogger(__name__)
 
 RunStatus = Literal["passed", "failed", "error", "timeout", "memory", "crashed", "invalid"]
@@ -42,19 +34,10 @@ TestStatus = Literal["passed", "failed", "error", "timeout", "memory", "crashed"
 DEFAULT_ALLOWED_IMPORTS = ("math", "numpy")
 DEFAULT_TIME_LIMIT = 5.0
 DEFAULT_MEMORY_MB = 512
-OUTPUT_LIMIT = 64 * 1024  # characters of printed output kept (and bytes of raw stderr)
-RESULT_LIMIT = 8 * 1024 * 1024  # bytes of harness events kept; reprs are capped, so this is slack
-STARTUP_LIMIT = 20.0  # seconds for the interpreter and numpy to load; not counted against the learner
-KILL_GRACE = 1.0  # the harness stops the learner itself at the time limit; this is the hard stop after it
 EXPECTED_TIME_FLOOR = 5.0  # seconds the expected child gets at least
 KERNEL_LAYERS = True  # benchmarks/sandbox_overhead.py turns them off for its baseline; nothing else does
 SCRATCH_MB = 32  # the learner's private RAM disk (Linux): all its files together; 0 turns it off
 SCRATCH_FILES = 256  # files and folders it may hold
-DRAIN_LIMIT = 0.5  # seconds to collect the last output after the process group is killed
-
-# Thread pools in numpy's BLAS would count against the limits and outlive a kill; one thread suffices.
-THREAD_VARS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS",
-               "VECLIB_MAXIMUM_THREADS", "BLIS_NUM_THREADS")
 
 _CRASH_SIGNALS = {"SIGSEGV": "a segmentation fault (bad memory access)", "SIGBUS": "a bus error (bad memory access)",
                   "SIGILL": "an illegal instruction", "SIGFPE": "a floating-point exception",
@@ -181,16 +164,16 @@ def _expected_events(job: dict) -> Future:
     return _expected_pool.submit(compute)
 
 
-def _expected_failure(raw: "_Raw") -> str:
+def _expected_failure(raw: "Raw") -> str:
     if raw.killed_at_deadline:
         return "the tests' own computations did not finish in time"
     return f"the tests' own computations stopped (exit code {raw.returncode}): {raw.stderr.strip()[-300:]}"
 
 
-def _run_job(job: dict, time_limit: float, output_limit: int) -> "_Raw":
+def _run_job(job: dict, time_limit: float, output_limit: int) -> "Raw":
     with tempfile.TemporaryDirectory(prefix="tutor-sandbox-", ignore_cleanup_errors=True) as work:
         (Path(work) / "job.json").write_text(json.dumps(job), encoding="utf-8")
-        raw = _run_child(Path(work), time_limit, output_limit)
+        raw = run_child(Path(work), time_limit, output_limit)
     _report_missing_layers(raw.events)
     return raw
 
@@ -211,218 +194,13 @@ def _report_missing_layers(events: list[dict]) -> None:
         return
 
 
-# --------------------------------------------------------------------------- the child process
-
-
-@dataclass
-class _Raw:
-    """What came back from the child, before interpretation."""
-
-    events: list[dict]
-    stdout: str
-    stderr: str
-    returncode: int | None
-    stdout_cut: bool  # more was printed than kept
-    killed_at_deadline: bool  # we stopped it: over the time limit (or a startup that never finished)
-    ready: bool  # the harness got as far as starting the learner's code
-
-
-def _child_env(work: Path) -> dict[str, str]:
-    """A minimal environment: no user variables leak in (tokens, PATH, PYTHON*), and numpy stays single-threaded."""
-    env = {"LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "HOME": str(work), "TMPDIR": str(work), "TMP": str(work),
-           "TEMP": str(work)}
-    for name in ("SYSTEMROOT", "WINDIR", "PATH"):  # Windows cannot start Python without them
-        if os.name == "nt" and name in os.environ:
-            env[name] = os.environ[name]
-    env.update({name: "1" for name in THREAD_VARS})
-    return env
-
-
-def _run_child(work: Path, time_limit: float, output_limit: int) -> _Raw:
-    posix = os.name == "posix"
-    if posix:
-        read_fd, write_fd = os.pipe()
-        channel = str(write_fd)
-    else:  # no fd passing on Windows: a file in the work folder, read after the end
-        read_fd = write_fd = -1
-        channel = str(work / "events.jsonl")
-    command = [sys.executable, "-I", "-B", "-X", "utf8", str(HARNESS), str(work), channel]
-    try:
-        proc = subprocess.Popen(
-            command, cwd=work, env=_child_env(work), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE, pass_fds=(write_fd,) if posix else (),
-            # A new session: its own process group to kill as a whole, and no controlling
-            # terminal, so nothing the learner runs can read from or draw on the tutor's terminal.
-            start_new_session=posix,
-        )
-    except OSError as exc:
-        if posix:
-            os.close(read_fd)
-            os.close(write_fd)
-        return _Raw([{"event": "tests_invalid", "message": f"could not start Python: {exc}"}], "", "", None, False,
-                    False, False)
-    if not posix:
-        return _collect_simple(proc, work, time_limit)
-    os.close(write_fd)
-    try:
-        return _collect(proc, read_fd, time_limit, output_limit)  # kills the group and reaps the child
-    except BaseException:
-        _kill_group(proc)  # collecting failed (or the tutor is quitting): never leave a runaway behind
-        raise
-    finally:
-        proc.wait()
-        for stream in (proc.stdout, proc.stderr):
-            stream.close()
-        os.close(read_fd)
-
-
-def _collect_simple(proc: subprocess.Popen, work: Path, time_limit: float) -> _Raw:
-    """Windows: no selectable pipes, no process groups, no rlimits; only one wall-clock limit. Untested."""
-    killed = False
-    try:
-        out, err = proc.communicate(timeout=STARTUP_LIMIT + time_limit + KILL_GRACE)
-    except subprocess.TimeoutExpired:
-        killed = True
-        proc.kill()
-        out, err = proc.communicate()
-    events_path = work / "events.jsonl"
-    text = events_path.read_text("utf-8", "replace")[:RESULT_LIMIT] if events_path.exists() else ""
-    return _Raw(_parse_events(text), out[:4 * OUTPUT_LIMIT].decode("utf-8", "replace"),
-                err[:OUTPUT_LIMIT].decode("utf-8", "replace"), proc.returncode, len(out) > 4 * OUTPUT_LIMIT,
-                killed, '"event": "ready"' in text)
-
-
-class _Buffer:
-    def __init__(self, limit: int) -> None:
-        self.limit = limit
-        self.data = bytearray()
-        self.cut = False
-
-    def add(self, chunk: bytes) -> None:
-        room = self.limit - len(self.data)
-        if room > 0:
-            self.data += chunk[:room]  # the rest is read and dropped, so the child never blocks on a full pipe
-        self.cut = self.cut or len(chunk) > room
-
-
-def _collect(proc: subprocess.Popen, result_fd: int, time_limit: float, output_limit: int) -> _Raw:
-    # The harness caps print() output in characters; bytes here (up to 4 per character in UTF-8)
-    # also cap writes that bypass it, such as C code writing to fd 1.
-    buffers = {proc.stdout.fileno(): _Buffer(4 * output_limit), proc.stderr.fileno(): _Buffer(OUTPUT_LIMIT),
-               result_fd: _Buffer(RESULT_LIMIT)}
-    selector = selectors.DefaultSelector()
-    for fd in buffers:
-        os.set_blocking(fd, False)
-        selector.register(fd, selectors.EVENT_READ)
-    exit_fd = _pidfd(proc.pid)
-    if exit_fd is not None:
-        selector.register(exit_fd, selectors.EVENT_READ)  # readable the moment the child exits
-    deadline = time.monotonic() + STARTUP_LIMIT
-    ready = killed = False
-    try:
-        while True:
-            if not ready and b'"event": "ready"' in buffers[result_fd].data:
-                ready = True
-                deadline = time.monotonic() + time_limit + KILL_GRACE
-            if _exited(proc):
-                break
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                killed = True
-                break
-            for key, _ in selector.select(min(remaining, 0.05 if exit_fd is None else remaining)):
-                if key.fd == exit_fd:
-                    continue
-                _read(key.fd, buffers, selector)
-        # Kill the group before reaping the leader: its zombie keeps the group id from being reused.
-        _kill_group(proc)
-        proc.wait()
-        _drain(buffers, selector, exit_fd)
-    finally:
-        selector.close()
-        if exit_fd is not None:
-            os.close(exit_fd)
-    return _Raw(
-        events=_parse_events(buffers[result_fd].data.decode("utf-8", "replace")),
-        stdout=buffers[proc.stdout.fileno()].data.decode("utf-8", "replace"),
-        stderr=buffers[proc.stderr.fileno()].data.decode("utf-8", "replace"),
-        returncode=proc.returncode,
-        stdout_cut=buffers[proc.stdout.fileno()].cut,
-        killed_at_deadline=killed,
-        ready=ready,
-    )
-
-
-def _read(fd: int, buffers: dict[int, _Buffer], selector: selectors.BaseSelector) -> None:
-    try:
-        chunk = os.read(fd, 65536)
-    except BlockingIOError:
-        return
-    except OSError:
-        chunk = b""
-    if chunk:
-        buffers[fd].add(chunk)
-    else:
-        selector.unregister(fd)
-
-
-def _drain(buffers: dict[int, _Buffer], selector: selectors.BaseSelector, exit_fd: int | None) -> None:
-    """Read what is left in the pipes. Bounded: a process that escaped the group may hold them open."""
-    if exit_fd is not None:
-        selector.unregister(exit_fd)
-    end = time.monotonic() + DRAIN_LIMIT
-    while selector.get_map() and (remaining := end - time.monotonic()) > 0:
-        for key, _ in selector.select(remaining):
-            _read(key.fd, buffers, selector)
-
-
-def _pidfd(pid: int) -> int | None:
-    try:
-        return os.pidfd_open(pid)  # Linux 5.3+
-    except (AttributeError, OSError):
-        return None
-
-
-def _exited(proc: subprocess.Popen) -> bool:
-    """Has the child exited? Without reaping it where possible (see `_collect`)."""
-    if hasattr(os, "waitid"):
-        try:
-            return os.waitid(os.P_PID, proc.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None
-        except ChildProcessError:
-            return True
-    return proc.poll() is not None
-
-
-def _kill_group(proc: subprocess.Popen) -> None:
-    """SIGKILL the child's whole process group: it and anything it forked that stayed in the group."""
-    if os.name == "posix":
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-    elif proc.poll() is None:
-        proc.kill()
-
-
-def _parse_events(text: str) -> list[dict]:
-    events = []
-    for line in text.splitlines():
-        try:
-            event = json.loads(line)
-        except (ValueError, RecursionError):  # a line cut short by a crash, or nested beyond reason
-            continue
-        if isinstance(event, dict) and isinstance(event.get("event"), str):
-            events.append(event)
-    return events
-
-
 # --------------------------------------------------------------------------- interpretation
 
 
 _TEST_FIELDS = ("message", "actual", "expected", "tolerance", "where", "traceback", "line", "output")
 
 
-def _assemble(raw: _Raw, expected_events: list[dict], plan: Plan, sources: list[tuple[str, bool]], job: dict,
+def _assemble(raw: Raw, expected_events: list[dict], plan: Plan, sources: list[tuple[str, bool]], job: dict,
               elapsed: float) -> RunResult:
     """The run's result. The learner's child sent data only; every verdict is decided here."""
     try:
@@ -451,7 +229,7 @@ def _judged(step: AssertPlan, event: dict, expected: dict[int, dict]) -> TestRes
                       **{k: fields[k] for k in _TEST_FIELDS if k != "output" and fields.get(k) is not None})
 
 
-def _interpret(raw: _Raw, expected_events: list[dict], plan: Plan, sources: list[tuple[str, bool]], job: dict,
+def _interpret(raw: Raw, expected_events: list[dict], plan: Plan, sources: list[tuple[str, bool]], job: dict,
                elapsed: float) -> RunResult:
     events = raw.events
     expected = _expected_scopes(expected_events)
@@ -550,7 +328,7 @@ def _interpret(raw: _Raw, expected_events: list[dict], plan: Plan, sources: list
     return _died(raw, tests, running, finished, sources, common, limit, job["memory_mb"])
 
 
-def _died(raw: _Raw, tests, running, finished, sources, common: dict, limit: float, memory_mb: int) -> RunResult:
+def _died(raw: Raw, tests, running, finished, sources, common: dict, limit: float, memory_mb: int) -> RunResult:
     code = raw.returncode if raw.returncode is not None else 0
     during = _during(running, finished, sources)
     line = _fault_line(raw.stderr)

@@ -588,12 +588,8 @@ class Layers:
         """Close the filesystem and the system calls, once everything the run needs is loaded."""
         if self.lockdown is None:
             return
-        for name in ("landlock", "pyseccomp"):  # loading them reads files (and pyseccomp runs ldconfig)
-            try:
-                __import__(name)
-            except Exception:
-                pass
         ld = self.lockdown
+        ld.load_bindings()
         self.layer("descriptors", lambda: ld.close_other_fds(() if self.keep_fd is None else (self.keep_fd,)))
         self.layer("landlock", lambda: ld.restrict_filesystem(ld.python_read_paths(), self.work, self.scratch))
 

@@ -64,6 +64,38 @@ def _check(result: int, what: str) -> None:
         raise OSError(code, f"{what}: {os.strerror(code)}")
 
 
+def load_bindings() -> None:
+    """Import the layers' packages while files can still be read.
+
+    pyseccomp finds libc and libseccomp with `ctypes.util.find_library`, which runs `ldconfig`
+    in a subprocess (about 0.1 s per run); their sonames load directly, so try those first.
+    """
+    import ctypes.util
+
+    original = ctypes.util.find_library
+    sonames = {"c": "libc.so.6", "seccomp": "libseccomp.so.2"}
+
+    def find_library(name: str):
+        soname = sonames.get(name)
+        if soname is not None:
+            try:
+                ctypes.CDLL(soname)
+                return soname
+            except OSError:
+                pass
+        return original(name)
+
+    ctypes.util.find_library = find_library
+    try:
+        for name in ("landlock", "pyseccomp"):
+            try:
+                __import__(name)
+            except Exception:  # reported when the layer that needs it is applied
+                pass
+    finally:
+        ctypes.util.find_library = original
+
+
 def private_scratch(folder: str, size_mb: int, max_files: int) -> str:
     """Mount a tmpfs of `size_mb` MB and `max_files` inodes over `folder`, in a private namespace.
 

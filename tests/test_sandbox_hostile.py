@@ -564,3 +564,40 @@ def test_values_built_to_exhaust_the_parent_are_refused_there():
                 "assert np.max(abs(column() - row())) == 0", "assert fmt() % 3 == ''"], allowed_imports=("numpy",))
     assert [t.status for t in result.tests] == ["error"] * 4
     assert all("too large" in t.message or "not evaluated" in t.message for t in result.tests)
+
+
+@pytest.mark.skipif(os.uname().machine != "x86_64", reason="raw system call numbers of x86_64")
+def test_raw_system_calls_that_reach_outside_are_refused(tmp_path):
+    # Straight to the kernel through libc's syscall(), past every Python-level guard.
+    marker = tmp_path / "raw-exec"
+    result = run(f"""
+        import ctypes, os
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.syscall.restype = ctypes.c_long
+
+        def call(number, *args):
+            value = libc.syscall(ctypes.c_long(number), *[ctypes.c_long(a) for a in args])
+            return value, ctypes.get_errno()
+
+        def f():
+            argv = (ctypes.c_char_p * 3)(b'/usr/bin/touch', b'{marker}', None)
+            outcomes = {{
+                'clone': call(56, 17, 0, 0, 0, 0),  # SIGCHLD: a new process
+                'clone3': call(435, 0, 0),
+                'execve': call(59, ctypes.cast(argv[0], ctypes.c_void_p).value, ctypes.addressof(argv), 0),
+                'kill parent': call(62, os.getppid(), 0),
+                'ptrace parent': call(101, 16, os.getppid(), 0, 0),  # PTRACE_ATTACH
+                'process_vm_readv': call(310, os.getppid(), 0, 0, 0, 0, 0),
+                'unshare': call(272, 0x10000000),  # CLONE_NEWUSER
+                'mount': call(165, 0, 0, 0, 0, 0),
+                'socket': call(41, 2, 1, 0),
+                'io_uring_setup': call(425, 1, 0),
+            }}
+            for name, (value, errno) in outcomes.items():
+                print(name, value, errno)
+            return sum(value != -1 for value, _ in outcomes.values())
+    """, tests=["assert f() == 0"])
+    need(result, "seccomp")
+    assert result.passed, result.stdout
+    assert not marker.exists()

@@ -70,3 +70,9 @@ def test_leaves_are_split_between_the_learner_and_the_expected_side():
     assert [(leaf["src"], leaf["side"]) for leaf in check.leaves] == [("out", LEARNER), ("math.sqrt(target)", EXPECTED)]
     learner_view = repr(plan.for_child(LEARNER))
     assert "target" not in learner_view and "sqrt" not in learner_view
+
+
+def test_several_statements_in_one_test_item_run_once_each():
+    learner = "calls = []\ndef f(x):\n    calls.append(x)\n    return x\n"
+    result = run_code(learner, ["a = 1; b = f(2)\nc = a + b", "assert c == 3", "assert len(calls) == 1"])
+    assert result.passed, result.message

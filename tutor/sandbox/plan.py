@@ -103,6 +103,7 @@ class SetupPlan:
     index: int
     source: str
     side: str
+    code: str  # what the child runs: the statement's own node, unparsed (exactly it, nothing around it)
     in_learner: bool = True  # run in the learner's child too: it feeds the learner's code, or only has effects
 
 
@@ -121,7 +122,7 @@ class Plan:
             if isinstance(step, SetupPlan):
                 runs = step.side == EXPECTED if role == EXPECTED else step.side == LEARNER or step.in_learner
                 if runs:
-                    out.append({"index": step.index, "kind": "setup", "source": step.source})
+                    out.append({"index": step.index, "kind": "setup", "source": step.code})
             else:
                 out.append({"index": step.index, "kind": "assert", "scope": _scope(step.leaves, step.comps, role)})
         return out
@@ -154,7 +155,7 @@ def make_plan(statements: list[Statement]) -> Plan:
             safe |= bound
         else:
             safe -= bound  # set by the learner's code now, whatever it was before
-        steps.append(SetupPlan(index, statement.source, side))
+        steps.append(SetupPlan(index, statement.source, side, ast.unparse(statement.node)))
     _keep_expected_values_out(steps, statements)
     return Plan(steps)
 

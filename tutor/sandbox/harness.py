@@ -560,6 +560,7 @@ class Layers:
         self.job, self.work, self.keep_fd = job, work, keep_fd
         self.held: list[str] = []
         self.missing: list[str] = []
+        self.scratch = False  # a private scratch holds the run's files (else Landlock lets it create none)
         self.lockdown = _load_lockdown() if sys.platform.startswith("linux") else None
         if self.lockdown is None:
             self.missing.append(f"private scratch, landlock, seccomp: not available on {sys.platform}")
@@ -574,7 +575,6 @@ class Layers:
 
     def before_imports(self) -> None:
         """The private scratch: unshare() needs a process with one thread, so before numpy starts any."""
-        self.scratch = False
         if self.lockdown is None:
             return
         if int(self.job["scratch_mb"]) <= 0:
@@ -585,7 +585,7 @@ class Layers:
                                                                      int(self.job["scratch_files"])))
 
     def after_imports(self) -> None:
-        """Close the filesystem and the system calls, once everything the run needs is loaded."""
+        """Close the descriptors and the filesystem, once everything the run needs is loaded."""
         if self.lockdown is None:
             return
         ld = self.lockdown
@@ -614,7 +614,6 @@ def main(argv: list[str]) -> int:
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # too big a file: OSError instead of a kill
     layers = Layers(job, os.path.abspath(job_dir), int(channel) if channel.isdigit() else None)
     started = time.perf_counter()
-    layers.scratch = False
     if job.get("kernel_layers", True):
         layers.before_imports()
     layer_seconds = time.perf_counter() - started

@@ -225,13 +225,14 @@ def test_unknown_kind(make_course):
     assert problem.line == line_of(text, "kind: essay")
 
 
-def test_engine_kinds_accept_any_field_but_check_the_common_ones(make_course):
-    good = exercise("id: a/e1\nkind: gd\nprompt: p\nhints: [h]\nlr: 0.1\nanything: [1, 2]\n")
+def test_engine_kinds_read_their_own_fields_and_the_loader_checks_the_common_ones(make_course):
+    gd = exercise("id: a/e1\nkind: gd\nprompt: p\nhints: [h]\nlr: 0.1\nobjective: x^2\nstart: 1\nsteps: 5\n"
+                  "choose: {lr: [0.01, 1]}\ngoal: {measure: norm, below: 0.1}\nanswer: 0.5\n")
     bad = exercise("id: a/e2\nkind: backprop\nnodes: []\n")
-    problems = problems_of(make_course({"a": lesson("a", good + "\n" + bad)}))
-    one(problems, r"a/e1: not yet playable \(kind gd\)", "warning")
+    problems = problems_of(make_course({"a": lesson("a", gd + "\n" + bad)}))
+    one(problems, r"exercise a/e1: unknown field 'lr' \(a gd exercise allows: .*objective")
     one(problems, "exercise a/e2: missing field 'prompt'")
-    assert not any("a/e1" in p.message for p in errors(problems))
+    assert not any("not yet playable" in p.message for p in problems)
 
 
 def test_unknown_fence_language(make_course):

@@ -9,7 +9,6 @@ there is no goal, or the goal is on the loss), with the criterion line.
 
 from __future__ import annotations
 
-import math
 from dataclasses import replace
 
 import numpy as np
@@ -146,7 +145,13 @@ class GdPlayground(Interactive):
         first run's path."""
         view = self.setup.view
         start = np.array(self.setup.start)
-        points = [start, np.array(self.setup.goal.to) if self.setup.goal and self.setup.goal.to else np.zeros_like(start)]
+        if self.objective.minimum is not None:
+            target = np.array(self.objective.minimum)
+        elif self.setup.goal is not None and self.setup.goal.to:
+            target = np.array(self.setup.goal.to)
+        else:
+            target = np.zeros_like(start)  # a norm goal, or none: the origin is where the bowls sit
+        points = [start, target]
         try:
             run = run_setting(self.setup, {n: self.settings[n] for n in self.chosen}, self.objective)
             if not run.diverged:
@@ -168,8 +173,9 @@ class GdPlayground(Interactive):
 
     def _title(self) -> str:
         optimizer = {"gd": "Gradient descent", "momentum": "Momentum", "adam": "Adam"}[self.setup.optimizer]
-        start = ", ".join(fmt(v) for v in self.setup.start)
-        return f"{optimizer} on {self.objective.label} from ({start}), {self.setup.steps} steps"
+        names, start = self.setup.names, [fmt(v) for v in self.setup.start]
+        where = f"{names[0]} = {start[0]}" if len(names) == 1 else f"({', '.join(names)}) = ({', '.join(start)})"
+        return f"{optimizer} on {self.objective.label} from {where}, {self.setup.steps} steps"
 
     def readout(self, outcome: Outcome) -> tuple[str, ...]:
         choice = describe(self.setting())
@@ -211,10 +217,10 @@ class GdPlayground(Interactive):
         markers = [Marker(float(run.path[0, 0]), float(run.path[0, 1]), "start")]
         if not outside[-1]:
             markers.append(Marker(float(run.final[0]), float(run.final[1]), f"after {len(run.path) - 1}"))
-        series = (Series("level sets of the loss", *self._levels, "dashed"),
+        series = (Series("level sets of the loss", *self._levels, "line"),
                   Series("path", px, py, "line"),
                   Series("iterates", px, py, "scatter") if len(px) <= 60 else Series("iterates", px[::len(px) // 60 + 1], py[::len(px) // 60 + 1], "scatter"))
-        return Panel(f"the path over level sets of the loss", (float(x0), float(x1)), (float(y0), float(y1)),
+        return Panel("the path over level sets of the loss", (float(x0), float(x1)), (float(y0), float(y1)),
                      "linear", series, tuple(markers), self.readout(outcome), a, b)
 
     def _measure_panel(self, outcome: Outcome, width: int) -> Panel:
@@ -234,12 +240,9 @@ class GdPlayground(Interactive):
         log = positive and float(values.max()) > 10 * float(values.min())
         points = [Points(label, steps, values, "line", fit=True)]
         if goal is not None:
-            top = max(float(values.max()), goal.below)
-            bottom = min(float(values.min()), goal.below)
             if not log or goal.below > 0:
                 points.append(Points(f"goal: < {goal.below:g}", np.array([0.0, float(self.setup.steps)]),
                                      np.array([goal.below, goal.below]), "dashed", fit=True))
-            del top, bottom
         built = make_panel(title, (0.0, float(max(self.setup.steps, 1))), width, axes="semilogy" if log else "linear",
                            points=points, x_label="step k")
         return built.panel
@@ -269,4 +272,3 @@ def exercise_playground(data: dict) -> GdPlayground:
     return GdPlayground(setup)
 
 
-__all__ = ["GdPlayground", "exercise_playground", "playground_from_block", "math"]

@@ -80,6 +80,14 @@ def example(setup: Setup) -> str:
     return ", ".join(f"{n}={fmt(setup.settings[n])}" for n in setup.choose)
 
 
+def as_answer(setting: dict[str, float]) -> str:
+    """The setting as a learner would type it (and `read_setting` reads it back exactly enough):
+    the bare number when one thing is chosen, else name=value pairs."""
+    if len(setting) == 1:
+        return f"{next(iter(setting.values())):.12g}"
+    return ", ".join(f"{name}={value:.12g}" for name, value in setting.items())
+
+
 def describe(setting: dict[str, float]) -> str:
     return ", ".join(f"{shown(n)} = {fmt(v)}" for n, v in setting.items())
 

@@ -25,6 +25,7 @@ class Objective:
     names: tuple[str, ...]  # one coordinate name per parameter: ("x",), ("w0", "w1"), ("bias", "slope")
     values: Callable[..., np.ndarray]  # values(*coordinates): floats or arrays of one shape
     gradients: Callable[..., list[np.ndarray]]  # the partial derivatives, one per coordinate
+    minimum: tuple[float, ...] | None = None  # where the loss is lowest, when known (least squares)
 
     @property
     def dimension(self) -> int:
@@ -145,4 +146,5 @@ def least_squares(design: np.ndarray, y: np.ndarray, names: tuple[str, ...], lab
     def gradients(*w):
         return [2 * (sum(H[i, j] * w[j] for j in range(d)) - c[i]) for i in range(d)]
 
-    return Objective(label, names, values, gradients)
+    best = tuple(float(v) for v in np.linalg.lstsq(design, y, rcond=None)[0])
+    return Objective(label, names, values, gradients, best)

@@ -62,13 +62,6 @@ class Exercise:
     content_hash: str  # changes whenever the exercise block changes
     data: dict[str, Any] = field(default_factory=dict)  # the raw YAML, for kinds with their own engines
 
-    @property
-    def playable(self) -> bool:
-        """Whether something can play it: every kind in the registry has its engine and card."""
-        from tutor.kinds import KINDS
-
-        return self.kind in KINDS
-
     def part(self, key: str) -> ExercisePart:
         for part in self.parts:
             if part.key == key:

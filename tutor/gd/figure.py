@@ -22,8 +22,9 @@ from tutor.plots.interactive.base import Control, Interactive, nice_step, tidy
 from tutor.plots.levelsets import level_lines
 from tutor.plots.model import Figure, Marker, Panel, Series
 
-LEVELS = 7
-LEVEL_GRID = 60  # a terminal canvas is ~60 x 12 cells: a finer lattice adds points, not detail
+LEVELS = 6
+LEVEL_GRID = 40  # a panel is ~50 x 12 cells (100 x 48 braille dots): a finer lattice adds points, not detail
+DOT_ROWS = 48  # the vertical resolution a panel draws at, in braille dots (12 rows of 4)
 PAD = 0.15
 LADDER = (1, 2, 3, 5, 7)  # a learning rate steps along 1-2-3-5-7 per decade
 NUDGE = 1.1  # the fine step of a log-scaled setting
@@ -208,8 +209,9 @@ class GdPlayground(Interactive):
                                 grid=LEVEL_GRID)
             xs = [np.append(x, np.nan) for _, x, _ in lines if len(x)]
             ys = [np.append(y, np.nan) for _, _, y in lines if len(y)]
-            self._levels = (np.concatenate(xs), np.concatenate(ys)) if xs else (np.array([]), np.array([]))
-        px, py = run.path[:, 0].copy(), run.path[:, 1].copy()
+            levels = (np.concatenate(xs), np.concatenate(ys)) if xs else (np.array([]), np.array([]))
+            self._levels = thin(*levels, self.x_range, self.y_range, width)
+        px, py = thin(run.path[:, 0], run.path[:, 1], self.x_range, self.y_range, width)
         (x0, x1), (y0, y1) = self.x_range, self.y_range
         outside = (px < x0) | (px > x1) | (py < y0) | (py > y1)
         px[outside], py[outside] = np.nan, np.nan  # a gap where the path leaves the picture
@@ -219,7 +221,7 @@ class GdPlayground(Interactive):
             markers.append(Marker(float(run.final[0]), float(run.final[1]), f"after {len(run.path) - 1}"))
         series = (Series("level sets of the loss", *self._levels, "line"),
                   Series("path", px, py, "line"),
-                  Series("iterates", px, py, "scatter") if len(px) <= 60 else Series("iterates", px[::len(px) // 60 + 1], py[::len(px) // 60 + 1], "scatter"))
+                  Series("iterates", px[:: len(px) // 60 + 1], py[:: len(px) // 60 + 1], "scatter"))
         return Panel("the path over level sets of the loss", (float(x0), float(x1)), (float(y0), float(y1)),
                      "linear", series, tuple(markers), self.readout(outcome), a, b)
 
@@ -243,9 +245,31 @@ class GdPlayground(Interactive):
             if not log or goal.below > 0:
                 points.append(Points(f"goal: < {goal.below:g}", np.array([0.0, float(self.setup.steps)]),
                                      np.array([goal.below, goal.below]), "dashed", fit=True))
-        built = make_panel(title, (0.0, float(max(self.setup.steps, 1))), width, axes="semilogy" if log else "linear",
-                           points=points, x_label="step k")
+        # Half the usual sampling: a measure per step is smooth at this scale, and plotext's cost
+        # grows with the points it joins.
+        built = make_panel(title, (0.0, float(max(self.setup.steps, 1))), max(width // 2, 16),
+                           axes="semilogy" if log else "linear", points=points, x_label="step k")
         return built.panel
+
+
+def thin(xs: np.ndarray, ys: np.ndarray, x_range: tuple[float, float], y_range: tuple[float, float],
+         width: int) -> tuple[np.ndarray, np.ndarray]:
+    """Drop the points of a line that sit within a braille dot of the last one kept (plotext's
+    cost grows with the points it joins; the picture does not change). Gaps (NaN) stay, and so
+    do the ends of every piece."""
+    dx = (x_range[1] - x_range[0]) / max(2 * width, 1)
+    dy = (y_range[1] - y_range[0]) / DOT_ROWS
+    keep = np.zeros(len(xs), dtype=bool)
+    last_x = last_y = np.nan
+    for i, (x, y) in enumerate(zip(xs.tolist(), ys.tolist())):
+        if x != x or y != y:  # a gap: keep it, and the next point starts a new piece
+            keep[i], last_x, last_y = True, np.nan, np.nan
+            continue
+        if last_x != last_x or abs(x - last_x) >= dx or abs(y - last_y) >= dy:
+            keep[i], last_x, last_y = True, x, y
+        elif i + 1 == len(xs) or xs[i + 1] != xs[i + 1]:
+            keep[i] = True  # the end of a piece
+    return xs[keep], ys[keep]
 
 
 def _sub(n: int) -> str:

@@ -34,8 +34,9 @@ class Objective:
     def loss(self, w: np.ndarray) -> float:
         return float(self.values(*w))
 
-    def gradient(self, w: np.ndarray) -> np.ndarray:
-        return np.array([float(g) for g in self.gradients(*w)])
+    def gradient(self, w) -> list[float]:
+        """∇f at one point, as floats (NaN where undefined)."""
+        return [float(g) for g in self.gradients(*(float(x) for x in w))]
 
     def along(self, path: np.ndarray) -> np.ndarray:
         """The loss at every point of a path (rows are points), in one vectorised call."""
@@ -69,16 +70,41 @@ def _expression(text: str, names: tuple[str, ...] | None) -> Objective:
     variables = [symbol(name) for name in names]
     try:
         value = vectorize(expr, variables)
-        partials = [vectorize(sympy.diff(expr, v), variables) for v in variables]
+        derivatives = [sympy.diff(expr, v) for v in variables]
+        partials = [vectorize(d, variables) for d in derivatives]
     except PlotError as exc:
         raise ObjectiveError(f"the objective '{text}' cannot be evaluated: {exc}") from None
+    linear = _linear_gradient(derivatives, variables)
 
     def gradients(*point):
         if all(np.ndim(p) == 0 for p in point):  # one point: the simulator's case, kept fast
+            if linear is not None:  # a quadratic (the bowls of Part 6): ∇f = H·w + b exactly
+                H, b = linear
+                return [b[i] + sum(h * x for h, x in zip(H[i], point)) for i in range(len(b))]
             return [p.at(*point) for p in partials]
         return [p(*point) for p in partials]
 
     return Objective(text, names, value, gradients)
+
+
+def _linear_gradient(derivatives, variables) -> tuple[list[list[float]], list[float]] | None:
+    """(H, b) when every partial derivative is linear in the variables (f is quadratic): one
+    small matrix product per step instead of a walk over the expression trees."""
+    import sympy
+
+    H = np.zeros((len(variables), len(variables)))
+    b = np.zeros(len(variables))
+    for i, d in enumerate(derivatives):
+        try:
+            poly = sympy.Poly(d, *variables)
+        except sympy.PolynomialError:
+            return None
+        if poly.total_degree() > 1 or not all(c.is_number for c in poly.coeffs()):
+            return None
+        for j, v in enumerate(variables):
+            H[i, j] = float(poly.coeff_monomial(v))
+        b[i] = float(poly.coeff_monomial(1))
+    return H.tolist(), b.tolist()  # plain floats: the simulator's loop runs on Python floats
 
 
 # -- data sets -----------------------------------------------------------------------------------
@@ -143,8 +169,10 @@ def least_squares(design: np.ndarray, y: np.ndarray, names: tuple[str, ...], lab
                 total = total + H[i, j] * w[i] * w[j]
         return total
 
+    Hl, cl = H.tolist(), c.tolist()
+
     def gradients(*w):
-        return [2 * (sum(H[i, j] * w[j] for j in range(d)) - c[i]) for i in range(d)]
+        return [2 * (sum(Hl[i][j] * w[j] for j in range(d)) - cl[i]) for i in range(d)]
 
     best = tuple(float(v) for v in np.linalg.lstsq(design, y, rcond=None)[0])
     return Objective(label, names, values, gradients, best)

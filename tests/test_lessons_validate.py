@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 import tutor.checking as checking
+from tutor import kinds
 import tutor.mathlang as mathlang
 from lessonkit import FIXTURES, exercise, front_matter, line_of, make_course, numeric  # noqa: F401
 from tutor.lessons.exercises import build_exercise
@@ -508,8 +509,18 @@ def test_every_readme_example_is_valid():
             assert built is not None, block.text
             for part in built.parts:
                 assert checking.self_check(part.spec) == [], (built.id, part.key)
+            kind = kinds.get(built.kind)
+            if kind.problems is not None:
+                assert kind.problems(built.data) == [], built.id
+            if kind.self_check is not None and built.kind != "code":  # code runs the sandbox: its own tests
+                assert kind.self_check(built.data) == [], built.id
         elif block.lang == "plot":
-            issues = check_plot_block(build_plot(block, report).data)
+            data = build_plot(block, report).data
+            playground = kinds.for_plot_block(data)
+            if playground is not None:
+                assert playground.playground_problems(data) == [], block.text
+                continue
+            issues = check_plot_block(data)
             assert [str(i) for i in issues if i.severity == "error"] == [], block.text
         elif block.lang == "backprop":
             assert build_backprop(block, report) is not None

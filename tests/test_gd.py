@@ -247,3 +247,103 @@ def test_the_quadratic_fast_path_agrees_with_the_expression():
         walked = f.gradients(*(np.array([x]) for x in point))  # arrays: the expression trees' walk
         assert f.gradient(point) == pytest.approx([float(g[0]) for g in walked], abs=1e-12)
     assert f.gradient([4.0, 2.0]) == pytest.approx([10.0, 42.0])
+
+
+# -- the playground's model (what the card draws and its keys change) --------------------------------
+
+
+def playground(exercise_id: str):
+    from tutor.gd.figure import exercise_playground
+
+    return exercise_playground(data(exercise_id))
+
+
+def test_learning_rate_keys_walk_the_ladder_and_stop_at_the_range():
+    model = playground("learning-rate/e1")
+    assert model.setting() == {"lr": 0.001}
+    ladder = []
+    for _ in range(5):
+        assert model.act("coarse") is True  # "+"
+        ladder.append(model.settings["lr"])
+    assert ladder == [0.002, 0.003, 0.005, 0.007, 0.01]
+    assert model.act(model.controls[2]) and model.settings["lr"] == 0.011  # "→" nudges by 10 %
+    assert model.act(model.controls[3]) and model.settings["lr"] == 0.01
+    model.set_setting({"lr": 1.0})
+    assert model.act(model.controls[0]) is False and model.settings["lr"] == 1.0  # the top of the range
+    model.set_setting({"lr": 0.0001})
+    assert model.act(model.controls[1]) is False and model.settings["lr"] == 0.0001
+
+
+def test_a_linear_range_steps_by_tenths_and_hundredths():
+    model = playground("momentum/e5")
+    assert model.setting() == {"beta": 0.0}
+    model.act(model.controls[0])
+    assert model.settings["beta"] == 0.1
+    model.act(model.controls[2])
+    assert model.settings["beta"] == 0.11
+    for _ in range(20):
+        model.act(model.controls[0])
+    assert model.settings["beta"] == 0.99  # clamped to the range's top
+
+
+def test_the_figure_follows_the_setting():
+    model = playground("learning-rate/e1")
+    slow = model.figure(60)
+    model.set_setting({"lr": 0.1})
+    diverged = model.figure(60)
+    assert "Too slow" in slow.readout[1] and "diverged at step 3" in diverged.readout[1]
+    assert len(diverged.panels[0].find("iterates").xs) == 3 < len(slow.panels[0].find("iterates").xs)
+    goal = diverged.panels[1].find("goal: < 0.001")
+    assert goal.ys.tolist() == [0.001, 0.001]
+
+
+def test_two_dimensional_figure_has_level_sets_and_a_view_around_the_minimum():
+    from tutor.gd.figure import exercise_playground
+
+    model = exercise_playground(data("learning-rate/e5"))
+    (x0, x1), (y0, y1) = model.x_range, model.y_range
+    bias, slope = from_dataset("seed-002-regression").minimum
+    assert x0 < 0 < bias < x1 and y0 < 0 < slope < y1  # the start and the least-squares point
+    assert bias == pytest.approx(2.43019, abs=1e-5) and slope == pytest.approx(2.90805, abs=1e-5)
+    figure = model.figure(60)
+    levels = figure.panels[0].find("level sets of the loss")
+    objective = model.objective
+    finite = np.isfinite(levels.xs)
+    values = np.asarray(objective.values(levels.xs[finite], levels.ys[finite]))
+    assert len(set(np.round(np.log(values), 1))) >= 4  # several distinct levels, each a curve of points
+
+
+def test_the_free_playground_switches_optimizers_and_keeps_alpha():
+    from tutor.gd.figure import playground_from_block
+
+    model = playground_from_block({"interactive": "gd-playground", "objective": "w0^2 + 10*w1^2",
+                                   "vars": "w0, w1", "start": [4, 1], "steps": 100, "settings": {"lr": 0.05}})
+    assert [c.key for c in model.controls][-1] == "o"
+    assert model.setup.goal is None and model.figure(60).panels[1].title == "loss per step"  # no goal line
+    model.act("next_optimizer")
+    assert model.setup.optimizer == "momentum" and model.settings == {"lr": 0.05, "beta": 0.9}
+    model.act("next_optimizer")
+    assert model.setup.optimizer == "adam" and model.settings["lr"] == 0.05 and model.settings["beta2"] == 0.999
+    assert model.figure(60).title.startswith("Adam on w0^2 + 10*w1^2")
+    model.act("next_optimizer")
+    assert model.setup.optimizer == "gd"
+    with pytest.raises(ValueError, match="'start' is missing"):
+        playground_from_block({"interactive": "gd-playground", "objective": "x^2", "steps": 5})
+
+
+def test_thin_keeps_the_shape_gaps_and_ends():
+    from tutor.gd.figure import thin
+
+    xs = np.array([0.0, 0.001, 0.002, 0.5, np.nan, 1.0, 1.0005])
+    ys = np.zeros_like(xs)
+    tx, ty = thin(xs, ys, (0.0, 1.0), (0.0, 1.0), width=50)  # a dot is 0.01 wide
+    assert np.isnan(tx).sum() == 1 and tx[0] == 0.0 and tx[-1] == 1.0005 and 0.5 in tx
+    assert 0.001 not in tx
+
+
+def test_as_answer_reads_back():
+    from tutor.gd.judge import as_answer
+
+    setup = setup_of("momentum/e5")
+    assert read_setting(setup, as_answer({"beta": 0.9})) == {"beta": 0.9}
+    assert as_answer({"beta1": 0.9, "lr": 0.1}) == "beta1=0.9, lr=0.1"

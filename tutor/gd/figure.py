@@ -241,14 +241,17 @@ class GdPlayground(Interactive):
         positive = bool(np.all(values > 0))
         log = positive and float(values.max()) > 10 * float(values.min())
         points = [Points(label, steps, values, "line", fit=True)]
-        if goal is not None:
-            if not log or goal.below > 0:
-                points.append(Points(f"goal: < {goal.below:g}", np.array([0.0, float(self.setup.steps)]),
-                                     np.array([goal.below, goal.below]), "dashed", fit=True))
+        y_range = None
+        if goal is not None and (not log or goal.below > 0):
+            points.append(Points(f"goal: < {goal.below:g}", np.array([0.0, float(self.setup.steps)]),
+                                 np.array([goal.below, goal.below]), "dashed", fit=True))
+            # The goal line is always in the picture, however far the run is from it.
+            lo, hi = min(float(values.min()), goal.below), max(float(values.max()), goal.below)
+            y_range = (lo / 2, hi * 2) if log else (lo - 0.05 * (hi - lo or 1), hi + 0.05 * (hi - lo or 1))
         # Half the usual sampling: a measure per step is smooth at this scale, and plotext's cost
         # grows with the points it joins.
         built = make_panel(title, (0.0, float(max(self.setup.steps, 1))), max(width // 2, 16),
-                           axes="semilogy" if log else "linear", points=points, x_label="step k")
+                           axes="semilogy" if log else "linear", points=points, y_range=y_range, x_label="step k")
         return built.panel
 
 

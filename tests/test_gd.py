@@ -159,7 +159,8 @@ def test_escape_and_non_finite_values_stop_the_run():
 # -- reading the learner's setting -----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("text", ["0.01", "1/100", "1e-2", " 0.01 ", "alpha=0.01", "α = 0.01", "lr=0.01", "LR = 0.01"])
+@pytest.mark.parametrize("text", ["0.01", "1/100", "1e-2", " 0.01 ", "alpha=0.01", "α = 0.01", "lr=0.01", "LR = 0.01",
+                                  "lr: 0.01", "Α=10^-2", "η = 0.01"])
 def test_one_chosen_value_reads_in_many_forms(text):
     assert read_setting(setup_of("learning-rate/e1"), text) == {"lr": pytest.approx(0.01)}
 
@@ -175,6 +176,9 @@ def test_one_chosen_value_reads_in_many_forms(text):
     ("x", "not a number"),
     ("1/0", "not a number"),
     ("nan", "not a number"),
+    ("1e400", "not a number"),
+    ("(" * 500, "too long for one number"),
+    ("0.1" * 3000, "too long for one number"),
 ])
 def test_bad_settings_are_refused_with_a_reason(text, message):
     with pytest.raises(SettingError, match=message):

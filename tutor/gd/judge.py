@@ -24,6 +24,7 @@ STALLED = 1e-3  # |gradient| fell below this share of where it started
 OSCILLATING = 0.6  # this share of the last steps reverse the one before
 TAIL = 12  # the last steps looked at for oscillation and progress
 RISING = 0.25  # or the loss rises on this share of the steps in the second half
+MAX_VALUE_CHARS = 60  # a setting is one number: a long text is a mistake (or an attack), not a value
 
 DIVERGED, OSCILLATES, STALLS, TOO_SLOW, MET = "diverged", "oscillating", "stalled", "too-slow", "met"
 
@@ -44,6 +45,8 @@ def read_setting(setup: Setup, text: str) -> dict[str, float]:
     setting: dict[str, float] = {}
     for piece in pieces:
         name_text, eq, value_text = piece.partition("=")
+        if not eq and ":" in piece:  # "lr: 0.01", as the block's own YAML writes it
+            name_text, eq, value_text = piece.partition(":")
         if not eq:
             if len(chosen) != 1 or len(pieces) != 1:
                 raise SettingError(f"Say which value is which: {example(setup)}.")
@@ -56,10 +59,13 @@ def read_setting(setup: Setup, text: str) -> dict[str, float]:
                 raise SettingError(f"'{key}' is not something you choose here{fixed}. You choose {_names(chosen)}.")
         if name in setting:
             raise SettingError(f"{shown(name)} is given twice.")
+        if len(value_text) > MAX_VALUE_CHARS:
+            raise SettingError(f"{shown(name)} = {value_text.strip()[:20]}… is too long for one number.")
         try:
             value = read_number(value_text.strip())
-        except (MathError, NoValue) as exc:
-            raise SettingError(f"{shown(name)} = {value_text.strip()} is not a number: {exc}") from None
+        except (MathError, NoValue, ArithmeticError, ValueError) as exc:  # 1e400 overflows a float
+            raise SettingError(f"{shown(name)} = {value_text.strip()} is not a number: "
+                               f"{exc or 'too large'}") from None
         lo, hi = setup.choose[name]
         if not lo <= value <= hi:
             raise SettingError(f"{shown(name)} must be between {lo:g} and {hi:g}; {value:g} is outside.")

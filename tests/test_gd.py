@@ -326,6 +326,9 @@ def test_the_free_playground_switches_optimizers_and_keeps_alpha():
     assert model.setup.goal is None and model.figure(60).panels[1].title == "loss per step"  # no goal line
     model.act("next_optimizer")
     assert model.setup.optimizer == "momentum" and model.settings == {"lr": 0.05, "beta": 0.9}
+    model.act("next_parameter")  # "s": the keys now move β
+    model.act(model.controls[1])
+    assert model.settings == {"lr": 0.05, "beta": 0.8} and "(keys change β)" in model.figure(60).readout[0]
     model.act("next_optimizer")
     assert model.setup.optimizer == "adam" and model.settings["lr"] == 0.05 and model.settings["beta2"] == 0.999
     assert model.figure(60).title.startswith("Adam on w0^2 + 10*w1^2")

@@ -74,11 +74,13 @@ class GdPlayground(Interactive):
         return True
 
     def _controls(self) -> tuple[Control, ...]:
-        name = shown(self.parameter) if self.chosen else "the setting"
+        # Keys are bound once: with several settings they name none (the readout says which).
+        several = len(self.chosen) > 1 or self.switch_optimizer  # another optimizer brings more settings
+        name = "setting" if several else shown(self.parameter)
         controls = [Control("coarse", "plus", f"{name} up", (1,)), Control("coarse", "minus", f"{name} down", (-1,)),
                     Control("fine", "right", f"nudge {name} up", (1,)), Control("fine", "left", f"nudge {name} down", (-1,))]
-        if len(self.chosen) > 1:
-            controls.append(Control("next_parameter", "p", "next setting"))
+        if several:
+            controls.append(Control("next_parameter", "s", "next setting"))  # not p: the lesson's previous page
         if self.switch_optimizer:
             controls.append(Control("next_optimizer", "o", "next optimizer"))
         return tuple(controls)
@@ -108,6 +110,8 @@ class GdPlayground(Interactive):
         return self._set(value + direction * nice_step(hi - lo, 100))
 
     def next_parameter(self) -> bool:
+        if len(self.chosen) < 2:
+            return False
         self.selected = (self.selected + 1) % len(self.chosen)
         return True  # the readout names the selected setting
 

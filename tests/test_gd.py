@@ -354,3 +354,15 @@ def test_as_answer_reads_back():
     setup = setup_of("momentum/e5")
     assert read_setting(setup, as_answer({"beta": 0.9})) == {"beta": 0.9}
     assert as_answer({"beta1": 0.9, "lr": 0.1}) == "beta1=0.9, lr=0.1"
+
+
+def test_with_no_goal_a_run_is_described_not_judged():
+    from tutor.gd.figure import playground_from_block
+    from tutor.gd.judge import CONVERGED
+
+    model = playground_from_block({"interactive": "gd-playground", "objective": "w0^2 + 10*w1^2", "vars": "w0, w1",
+                                   "start": [4, 1], "steps": 100, "settings": {"lr": 0.05}})
+    assert model.outcome().code == CONVERGED and not model.outcome().passed
+    for lr, code in ((0.002, TOO_SLOW), (0.099, OSCILLATES), (0.2, DIVERGED)):
+        model.set_setting({"lr": lr})
+        assert model.outcome().code == code, lr

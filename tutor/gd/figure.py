@@ -13,7 +13,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from tutor.gd.judge import Outcome, behaviour, describe, fmt, judge, measure_path, run_setting
+from tutor.gd.judge import Outcome, describe, fmt, judge, measure_path, run_setting
 from tutor.gd.objective import Objective
 from tutor.gd.setup import DEFAULT_RANGES, Setup, distance_label, norm_label, shown, start_value
 from tutor.gd.simulate import OPTIMIZERS, PARAMETERS
@@ -41,7 +41,7 @@ class GdPlayground(Interactive):
         self.selected = 0
         self._outcome: Outcome | None = None
         self.x_range, self.y_range = self._view()
-        self._levels: tuple[np.ndarray, np.ndarray] | None = None
+        self._levels: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # by width: the picture never changes
         self.controls = self._controls()
 
     # -- state ---------------------------------------------------------------------------------------
@@ -130,17 +130,10 @@ class GdPlayground(Interactive):
 
     # -- the run -------------------------------------------------------------------------------------
     def outcome(self) -> Outcome:
+        """The current setting's run, judged against the goal (or described, with no goal)."""
         if self._outcome is None:
             setup = replace(self.setup, settings=dict(self.settings))
-            if setup.goal is not None:
-                self._outcome = judge(setup, self.setting(), self.objective)
-            else:
-                run = run_setting(setup, self.setting(), self.objective)
-                if run.diverged:
-                    self._outcome = judge(setup, self.setting(), self.objective)
-                else:
-                    code, why = behaviour(setup, self.objective, run)
-                    self._outcome = Outcome(run, self.setting(), code, None, why)
+            self._outcome = judge(setup, self.setting(), self.objective)
         return self._outcome
 
     # -- the figure ----------------------------------------------------------------------------------
@@ -208,13 +201,13 @@ class GdPlayground(Interactive):
 
     def _path_panel(self, outcome: Outcome, width: int) -> Panel:
         run = outcome.run
-        if self._levels is None:
+        if width not in self._levels:
             lines = level_lines(lambda X, Y: self.objective.values(X, Y), self.x_range, self.y_range, LEVELS,
                                 grid=LEVEL_GRID)
             xs = [np.append(x, np.nan) for _, x, _ in lines if len(x)]
             ys = [np.append(y, np.nan) for _, _, y in lines if len(y)]
             levels = (np.concatenate(xs), np.concatenate(ys)) if xs else (np.array([]), np.array([]))
-            self._levels = thin(*levels, self.x_range, self.y_range, width)
+            self._levels[width] = thin(*levels, self.x_range, self.y_range, width)
         px, py = thin(run.path[:, 0], run.path[:, 1], self.x_range, self.y_range, width)
         (x0, x1), (y0, y1) = self.x_range, self.y_range
         outside = (px < x0) | (px > x1) | (py < y0) | (py > y1)
@@ -223,7 +216,7 @@ class GdPlayground(Interactive):
         markers = [Marker(float(run.path[0, 0]), float(run.path[0, 1]), "start")]
         if not outside[-1]:
             markers.append(Marker(float(run.final[0]), float(run.final[1]), f"after {len(run.path) - 1}"))
-        series = (Series("level sets of the loss", *self._levels, "line"),
+        series = (Series("level sets of the loss", *self._levels[width], "line"),
                   Series("path", px, py, "line"),
                   Series("iterates", px[:: len(px) // 60 + 1], py[:: len(px) // 60 + 1], "scatter"))
         return Panel("the path over level sets of the loss", (float(x0), float(x1)), (float(y0), float(y1)),

@@ -27,6 +27,7 @@ RISING = 0.25  # or the loss rises on this share of the steps in the second half
 MAX_VALUE_CHARS = 60  # a setting is one number: a long text is a mistake (or an attack), not a value
 
 DIVERGED, OSCILLATES, STALLS, TOO_SLOW, MET = "diverged", "oscillating", "stalled", "too-slow", "met"
+CONVERGED = "converged"  # with no goal (a free playground): the gradient all but vanished
 
 
 class SettingError(ValueError):
@@ -165,6 +166,9 @@ def behaviour(setup: Setup, objective: Objective, run: Run) -> tuple[str, str]:
                             f"at the end ({where}). The steps are too large for the curvature here.")
     g0 = float(np.linalg.norm(objective.gradient(run.path[0])))
     g = float(np.linalg.norm(objective.gradient(run.final)))
+    if g <= STALLED * g0 and setup.goal is None:  # a free playground has no wrong point to stall at
+        return CONVERGED, (f"It converged: after {len(run.path) - 1} steps it is at {where}, where the gradient is "
+                           f"almost 0 ({fmt(g)}, from {fmt(g0)} at the start); loss {fmt(float(run.losses[-1]))}.")
     if g <= STALLED * g0 and not _still_improving(setup, run):
         return STALLS, (f"It stalled at {where}, where the gradient is almost 0 ({fmt(g)}, from {fmt(g0)} "
                         f"at the start): the steps became too small to go anywhere.")

@@ -22,8 +22,10 @@ from tutor.plots.interactive.base import Control, Interactive, nice_step, tidy
 from tutor.plots.levelsets import level_lines
 from tutor.plots.model import Figure, Marker, Panel, Series
 
-LEVELS = 6
-LEVEL_GRID = 40  # a panel is ~50 x 12 cells (100 x 48 braille dots): a finer lattice adds points, not detail
+LEVELS = 5
+# A panel is ~50 x 12 cells (100 x 48 braille dots); a finer lattice adds points, not detail, and
+# plotext's redraw grows with the points it joins (benchmarks/gd_playground.py).
+LEVEL_GRID = 32
 DOT_ROWS = 48  # the vertical resolution a panel draws at, in braille dots (12 rows of 4)
 PAD = 0.15
 LADDER = (1, 2, 3, 5, 7)  # a learning rate steps along 1-2-3-5-7 per decade

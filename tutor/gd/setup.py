@@ -19,6 +19,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from tutor.gd.simulate import OPTIMIZERS, PARAMETERS
 
 MAX_STEPS = 10_000
@@ -112,8 +114,11 @@ class _Reader:
 
     def numbers(self, value: Any, what: str) -> tuple[float, ...] | None:
         items = value if isinstance(value, list) else [value]
+        if not items:
+            self.error(f"{what} must be a number or a list of numbers, not []")
+            return None
         out = [self.number(v, what) for v in items]
-        return None if any(v is None for v in out) or not out else tuple(out)  # type: ignore[misc]
+        return None if any(v is None for v in out) else tuple(out)  # type: ignore[misc]
 
     def pair(self, value: Any, what: str) -> tuple[float, float] | None:
         if not isinstance(value, list) or len(value) != 2:
@@ -163,6 +168,12 @@ def read_setup(data: Mapping[str, Any], *, exercise: bool = True) -> tuple[Setup
     elif start is not None and len(start) != len(names):
         r.error(f"'start' has {len(start)} numbers; the objective has {len(names)} variables ({', '.join(names)})")
         start = None
+    elif start is not None:
+        with np.errstate(all="ignore"):
+            finite = math.isfinite(objective.loss(np.array(start))) and all(map(math.isfinite, objective.gradient(start)))
+        if not finite:
+            r.error(f"the objective or its gradient is undefined at the start {list(start)}")
+            start = None
     optimizer = str(data.get("optimizer", "gd"))
     if optimizer not in OPTIMIZERS:
         r.error(f"unknown optimizer '{optimizer}' (optimizers: {', '.join(OPTIMIZERS)})")

@@ -271,8 +271,13 @@ def check_engine_blocks(course: Course) -> list[Problem]:
                     where, read = "backprop block", kinds.get("backprop").problems
                 else:
                     continue
-                if read is not None:
-                    problems.extend(Problem(lesson.path, segment.line, f"{where}: {m}") for m in read(segment.data))
+                if read is None:
+                    continue
+                try:
+                    messages = read(segment.data)
+                except Exception as exc:  # an engine bug must not hide the other blocks
+                    messages = [f"the engine failed to read it: {type(exc).__name__}: {exc}"]
+                problems.extend(Problem(lesson.path, segment.line, f"{where}: {m}") for m in messages)
     return problems
 
 

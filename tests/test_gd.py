@@ -309,6 +309,8 @@ def test_two_dimensional_figure_has_level_sets_and_a_view_around_the_minimum():
     bias, slope = from_dataset("seed-002-regression").minimum
     assert x0 < 0 < bias < x1 and y0 < 0 < slope < y1  # the start and the least-squares point
     assert bias == pytest.approx(2.43019, abs=1e-5) and slope == pytest.approx(2.90805, abs=1e-5)
+    assert model.figure(60).panels[0].title == "the data and the line so far"  # a line fit opens on its data
+    assert model.act("toggle_view")  # v: the same run in parameter space
     figure = model.figure(60)
     levels = figure.panels[0].find("level sets of the loss")
     objective = model.objective

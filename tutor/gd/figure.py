@@ -44,6 +44,7 @@ class GdPlayground(Interactive):
         self._outcome: Outcome | None = None
         self.x_range, self.y_range = self._view()
         self._levels: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # by width: the picture never changes
+        self.show_data = self.objective.data is not None  # a line fit opens on its data
         self.controls = self._controls()
 
     # -- state ---------------------------------------------------------------------------------------
@@ -85,7 +86,14 @@ class GdPlayground(Interactive):
             controls.append(Control("next_parameter", "s", "next setting"))  # not p: the lesson's previous page
         if self.switch_optimizer:
             controls.append(Control("next_optimizer", "o", "next optimizer"))
+        if self.objective.data is not None and self.objective.dimension == 2:
+            controls.append(Control("toggle_view", "v", "data ↔ parameter space"))
         return tuple(controls)
+
+    def toggle_view(self) -> bool:
+        """A line fit: its data and line, or its path over the loss's level sets (bias, slope)."""
+        self.show_data = not self.show_data
+        return True
 
     # -- controls ------------------------------------------------------------------------------------
     def _log_scaled(self) -> bool:
@@ -168,7 +176,7 @@ class GdPlayground(Interactive):
 
     def figure(self, width: int = 80) -> Figure:
         outcome = self.outcome()
-        if self.objective.data is not None:
+        if self.objective.data is not None and self.show_data:
             top = self._data_panel(outcome, width)  # a line fit: show the line moving on its data
         elif self.objective.dimension == 2:
             top = self._path_panel(outcome, width)

@@ -84,6 +84,7 @@ def test_softmax_sweep_curves_sum_to_one_and_pass_through_the_markers():
     assert "softmax(z) = [0.659, 0.2424, 0.09857]" in model.figure().readout[1]
     assert np.nanmax(probs.series[0].ys) == pytest.approx(0.659001, abs=1e-6)
     assert np.nanmax(logits.series[0].ys) == pytest.approx(2.0)
+    assert [m.label for m in probs.markers] == ["p1 = 0.659", "p2 = 0.242", "p3 = 0.0986"]
 
 
 def test_softmax_moving_one_logit_and_shifting_all():
@@ -128,7 +129,7 @@ def test_loss_gradients_where_the_losses_differ():
     assert _at(huber.find("∂L/∂ŷ"), 0.5) == pytest.approx(-0.5, abs=1e-2)
     assert _at(huber.find("∂L/∂ŷ"), -1.5) == pytest.approx(-1.0, abs=1e-2), "Huber clips at −δ"
     assert _at(mse.find("∂L/∂ŷ"), 0.0) == pytest.approx(-2.0, abs=1e-2), "MSE grows with the error"
-    assert _at(bce.find("∂L/∂ŷ"), 0.2) == pytest.approx(-5.0, rel=1e-2), "BCE punishes a confident miss"
+    assert _at(bce.find("∂L/∂ŷ"), 0.25) == pytest.approx(-4.0, rel=1e-2), "BCE punishes a confident miss"
     assert "outside" in LossGradients(2.0, 1).figure().readout[3]
 
 

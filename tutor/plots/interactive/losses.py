@@ -25,7 +25,7 @@ LOSSES = (
 )
 PROBE_RANGE = (-2.0, 3.0)
 REGRESSION_Y = (-3.0, 5.0)
-GRADIENT_Y = (-8.0, 8.0)  # BCE's gradient is unbounded near 0 and 1; the panel shows this much
+GRADIENT_Y = (-5.0, 5.0)  # BCE's gradient is unbounded near 0 and 1; the panel shows this much
 
 
 class LossGradients(Interactive):
@@ -69,7 +69,7 @@ class LossGradients(Interactive):
     def figure(self, width: int = 80) -> Figure:
         x, panels = self.prediction, []
         for (name, f, x_range), (_, value, slope) in zip(self.functions(), self.values()):
-            curves = [Curve(f, "loss L", "bold"), Curve(f.derivative(), "∂L/∂ŷ", "dashed", mask=f)]
+            curves = [Curve(f, "loss L", "line"), Curve(f.derivative(), "∂L/∂ŷ", "dashed", mask=f)]
             markers = []
             if finite(value):
                 markers.append(Marker(x, value, ""))

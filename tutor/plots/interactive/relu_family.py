@@ -22,7 +22,7 @@ RELU_FAMILY = (
     ("ELU (α = 1)", "max(x, 0) + min(exp(x) - 1, 0)"),
     ("GELU", "0.5*x*(1 + tanh(sqrt(2/pi)*(x + 0.044715*x^3)))"),
 )
-STYLES = ("bold", "dashed", "line", "line")
+STYLES = ("line", "dashed", "line", "line")
 
 
 class ReluFamily(Interactive):

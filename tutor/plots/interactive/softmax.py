@@ -16,8 +16,7 @@ from tutor.plots.model import Figure, Marker
 
 SWEEP = (-3.0, 5.0)
 SWEEP_POINTS = 161
-BAR_HALF_WIDTH = 0.18  # in class-index units; a bar is drawn as a filled block of vertical lines
-BAR_LINES = 7
+BAR_HALF_WIDTH = 0.3  # in class-index units
 
 
 def softmax(z: np.ndarray) -> np.ndarray:
@@ -27,14 +26,14 @@ def softmax(z: np.ndarray) -> np.ndarray:
     return e / e.sum(axis=-1, keepdims=True)
 
 
-def bars(heights: np.ndarray, offset: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
-    """Vertical bars from 0 to each height at x = 1, 2, ... (+ offset), as line pieces
-    separated by NaN gaps, so a plain line plot draws them."""
+def bars(heights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The outlines of bars from 0 to each height at x = 1, 2, ..., separated by NaN gaps, so a
+    plain line plot draws them (a terminal has no filled rectangles to spare)."""
     xs, ys = [], []
     for i, h in enumerate(heights, start=1):
-        for dx in np.linspace(-BAR_HALF_WIDTH, BAR_HALF_WIDTH, BAR_LINES):
-            xs += [i + offset + dx, i + offset + dx, np.nan]
-            ys += [0.0, float(h), np.nan]
+        lo, hi = i - BAR_HALF_WIDTH, i + BAR_HALF_WIDTH
+        xs += [lo, lo, hi, hi, np.nan]
+        ys += [0.0, float(h), float(h), 0.0, np.nan]
     return np.array(xs), np.array(ys)
 
 
@@ -104,9 +103,11 @@ class SoftmaxSweep(Interactive):
         lo_z = min(0.0, min(z)) - 0.5
         hi_z = max(0.0, max(z)) + 0.5
         xs, ys = bars(np.array(z))
+        tops = [Marker(i + 1, v, f"z{i + 1} = {num(v, 3)}") for i, v in enumerate(z)]
         logits = make_panel("logits z", (0.5, n + 0.5), width, points=[Points("z", xs, ys, "line")],
-                            y_range=(lo_z, hi_z)).panel
+                            markers=tops, y_range=(lo_z, hi_z)).panel
         xs, ys = bars(p)
+        tops = [Marker(i + 1, float(v), f"p{i + 1} = {num(float(v), 3)}") for i, v in enumerate(p)]
         probs = make_panel("softmax(z)", (0.5, n + 0.5), width, points=[Points("softmax(z)", xs, ys, "line")],
-                           y_range=(0.0, 1.0)).panel
+                           markers=tops, y_range=(0.0, 1.1)).panel
         return Figure(self.title or "Softmax: the probabilities move together", (sweep, logits, probs))

@@ -25,7 +25,7 @@ def _at(series, x: float) -> float:
 def test_relu_family_curves_and_derivatives():
     figure = ReluFamily().figure(80)
     values, slopes = figure.panels
-    assert [s.label for s in values.series] == ["ReLU", "leaky ReLU (α = 0.1)", "ELU (α = 1)", "GELU"]
+    assert [s.label for s in values.series] == ["GELU", "ELU (α = 1)", "leaky ReLU (α = 0.1)", "ReLU"]
     gelu = values.find("GELU")
     xs, ys = gelu.segments()[0]
     exact = 0.5 * xs * (1 + np.tanh(math.sqrt(2 / math.pi) * (xs + 0.044715 * xs**3)))

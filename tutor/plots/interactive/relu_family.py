@@ -57,6 +57,10 @@ class ReluFamily(Interactive):
             slopes.append(Curve(f.derivative(), f"{name}'", style, mask=f))
             shown = num(slope, 4) if finite(slope) else "undefined (kink)"
             readout.append(f"{name}: {num(value, 4)}, slope {shown}")
+        # Drawn in reverse so that ReLU comes last and stays visible where the others coincide
+        # with it (all four are x for large x).
+        values.reverse()
+        slopes.reverse()
         value_markers = [Marker(x, v, "") for _, v, _ in self.values() if finite(v)]
         slope_markers = [Marker(x, s, "") for _, _, s in self.values() if finite(s)]
         left = make_panel("the activations", self.x_range, width, curves=values, markers=value_markers,

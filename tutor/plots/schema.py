@@ -25,7 +25,8 @@ PLOT_FIELDS = FIGURE_FIELDS + SETTING_FIELDS + ("panels",)
 CURVE_FIELDS = ("expr", "derivative", "label", "style")
 TANGENT_FIELDS = ("of", "at", "half_width", "label")
 POINT_FIELDS = ("at", "label")
-INTERACTIVE = ("tangent", "secant", "taylor", "gd", "activations", "numdiff-error")
+INTERACTIVE = ("tangent", "secant", "taylor", "gd", "activations", "numdiff-error", "relu-family", "softmax",
+               "losses")
 METHODS = ("forward", "backward", "central")
 MAX_SAMPLES = 2000
 MAX_STEPS = 500

@@ -17,7 +17,10 @@ from tutor.plots.interactive.activations import Activations
 from tutor.plots.interactive.answer import AnswerVsTruth
 from tutor.plots.interactive.base import Backdrop, Control, Interactive
 from tutor.plots.interactive.gd import GradientDescent1D
+from tutor.plots.interactive.losses import LossGradients
 from tutor.plots.interactive.numdiff import NumDiffError
+from tutor.plots.interactive.relu_family import ReluFamily
+from tutor.plots.interactive.softmax import SoftmaxSweep
 from tutor.plots.interactive.taylor import TaylorExplorer
 from tutor.plots.interactive.tangent import SecantToTangent, TangentExplorer
 from tutor.plots.schema import PanelSpec, PlotSpec, read_block
@@ -25,7 +28,8 @@ from tutor.plots.vectorize import PlotError
 
 __all__ = [
     "Activations", "AnswerVsTruth", "Backdrop", "Control", "GradientDescent1D", "Interactive",
-    "NumDiffError", "SecantToTangent", "TangentExplorer", "TaylorExplorer",
+    "LossGradients", "NumDiffError", "ReluFamily", "SecantToTangent", "SoftmaxSweep", "TangentExplorer",
+    "TaylorExplorer",
     "interactive_from_block", "interactive_from_spec",
 ]
 
@@ -47,6 +51,12 @@ def interactive_from_spec(spec: PlotSpec) -> Interactive:
     kind = spec.interactive
     if kind == "activations":
         return Activations(panel.x_range or (-5.0, 5.0), title=spec.title)
+    if kind == "relu-family":
+        return ReluFamily(panel.x_range or (-3.0, 3.0), spec.at if spec.at is not None else -1.0, title=spec.title)
+    if kind == "softmax":
+        return SoftmaxSweep(title=spec.title)
+    if kind == "losses":
+        return LossGradients(spec.at if spec.at is not None else 0.2, title=spec.title)
     if kind == "numdiff-error":
         if spec.at is None:
             raise PlotError("numdiff-error needs 'at', the x where the derivative is estimated")

@@ -52,7 +52,7 @@ KEY_GLYPHS = {"left": "←", "right": "→", "plus": "+", "minus": "-"}
 KEY_ALIASES = {"plus": "equals_sign"}
 # Panels an interactive figure draws (the rest draw one), so the page keeps its height while the
 # first figure is being computed.
-INTERACTIVE_PANELS = {"activations": 4, "gd": 2}
+INTERACTIVE_PANELS = {"activations": 4, "gd": 2, "relu-family": 2, "softmax": 3, "losses": 4}
 
 
 def expected_panels(data: dict[str, Any]) -> int:

@@ -127,7 +127,7 @@ def test_expectation_of_x_squared_is_mean_squared_plus_variance():
     assert model.move(-1) and model.mu == 0.75
     assert model.expected() == pytest.approx(0.75**2 + 0.75**2, rel=1e-12)
     readout = model.figure(80).readout
-    assert "1.125" in readout[0] and "difference 0.5625" in readout[1]
+    assert "1.125" in readout[0] and "f(μ) = 0.5625" in readout[1] and "= 0.5625" in readout[1].split("−")[-1]
 
 
 def test_expectation_of_a_straight_line_is_the_line_at_the_mean():

@@ -1,7 +1,7 @@
 """An expectation as an area: E[f(X)] = ∫ p(x)·f(x) dx for X ~ Normal(μ, σ²).
 
 Move μ and change σ: the density p slides and spreads, the product p·f changes shape, and the
-hatched area under p·f is the expectation the readout prints, beside f(μ) = f(E[X]) (they differ
+hatched area under p·f is the expectation the readout prints, beside f(μ), f at the mean (they differ
 unless f is a straight line: for f = x², by exactly σ², the variance) and a Monte Carlo estimate.
 """
 
@@ -98,12 +98,12 @@ class Expectation(Interactive):
         value, at_mean = self.expected(), self.f.at(self.mu)
         readout = [
             f"X ~ Normal(μ = {num(self.mu)}, σ = {num(self.sigma)}): E[f(X)] = ∫ p(x)·f(x) dx = {num(value, 6)}",
-            f"f(E[X]) = f({num(self.mu)}) = {num(at_mean, 6)}; difference {num(value - at_mean, 6)}",
+            f"f(μ) = {num(at_mean, 6)}, f at the mean; E[f(X)] − f(μ) = {num(value - at_mean, 6)}",
             f"Monte Carlo, mean of f over {MC_SAMPLES} draws: {num(self.monte_carlo(), 6)}",
         ]
         points = [
             Points("p(x)", xs, p, "dashed", fit=True),
-            Points(f"p(x)·f(x), f = {self.f.text}", xs, g, "bold", fit=True),
+            Points(f"p(x)·f(x), f = {self.f.text}", xs, g, "line", fit=True),
             Points("area = E[f(X)]", hatch_x, hatch_y, "line", fit=True),
         ]
         markers = list(self.backdrop.markers) + [Marker(self.mu, 0.0, "μ")]

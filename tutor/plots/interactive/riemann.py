@@ -87,7 +87,7 @@ class RiemannSums(Interactive):
         ]
         xs, ys = self.outline()
         shape = "rectangles" if self.rule == "left" else "trapezoids"
-        curves = (Curve(self.f, f"f(x) = {self.f.text}", "bold"),)
+        curves = (Curve(self.f, f"f(x) = {self.f.text}", "line"),)
         x_range = self.backdrop.x_range or (self.a, self.b)
         built = make_panel("", x_range, width, curves=curves,
                            points=[Points(f"{self.n} {shape}", xs, ys, "line", fit=True)],

@@ -20,17 +20,18 @@ from tutor.plots.model import AXES, STYLES, Marker
 # the block's own).
 FIGURE_FIELDS = ("title", "x", "y", "curves", "tangents", "points", "axes", "function")
 # Settings of interactive figures. `lr`, `steps` and `order` are new with the plot engine.
-SETTING_FIELDS = ("interactive", "at", "h", "methods", "samples", "lr", "steps", "order")
+SETTING_FIELDS = ("interactive", "at", "h", "methods", "samples", "lr", "steps", "order", "n")
 PLOT_FIELDS = FIGURE_FIELDS + SETTING_FIELDS + ("panels",)
 CURVE_FIELDS = ("expr", "derivative", "label", "style")
 TANGENT_FIELDS = ("of", "at", "half_width", "label")
 POINT_FIELDS = ("at", "label")
 INTERACTIVE = ("tangent", "secant", "taylor", "gd", "activations", "numdiff-error", "relu-family", "softmax",
-               "losses")
+               "losses", "riemann", "integration-error", "expectation")
 METHODS = ("forward", "backward", "central")
 MAX_SAMPLES = 2000
 MAX_STEPS = 500
 MAX_ORDER = 20
+MAX_N = 100_000
 DEFAULT_X = (-5.0, 5.0)
 DEFAULT_LOG_X = (0.1, 10.0)
 
@@ -99,6 +100,7 @@ class PlotSpec:
     lr: float | None = None
     steps: int | None = None
     order: int | None = None
+    n: int | None = None  # riemann: the number of strips; integration-error: the largest n
 
     @property
     def main(self) -> PanelSpec:
@@ -213,6 +215,7 @@ def read_block(data: Any) -> tuple[PlotSpec | None, list[PlotIssue]]:
         lr=_positive(reader, data, "lr"),
         steps=_bounded_int(reader, data, "steps", 1, MAX_STEPS),
         order=_bounded_int(reader, data, "order", 0, MAX_ORDER),
+        n=_bounded_int(reader, data, "n", 1, MAX_N),
     )
     return spec, reader.issues
 

@@ -16,10 +16,13 @@ from tutor.plots.functions import PlotFunction, plot_function
 from tutor.plots.interactive.activations import Activations
 from tutor.plots.interactive.answer import AnswerVsTruth
 from tutor.plots.interactive.base import Backdrop, Control, Interactive
+from tutor.plots.interactive.expectation import Expectation
 from tutor.plots.interactive.gd import GradientDescent1D
+from tutor.plots.interactive.integration_error import IntegrationError
 from tutor.plots.interactive.losses import LossGradients
 from tutor.plots.interactive.numdiff import NumDiffError
 from tutor.plots.interactive.relu_family import ReluFamily
+from tutor.plots.interactive.riemann import RiemannSums
 from tutor.plots.interactive.softmax import SoftmaxSweep
 from tutor.plots.interactive.taylor import TaylorExplorer
 from tutor.plots.interactive.tangent import SecantToTangent, TangentExplorer
@@ -27,9 +30,9 @@ from tutor.plots.schema import PanelSpec, PlotSpec, read_block
 from tutor.plots.vectorize import PlotError
 
 __all__ = [
-    "Activations", "AnswerVsTruth", "Backdrop", "Control", "GradientDescent1D", "Interactive",
-    "LossGradients", "NumDiffError", "ReluFamily", "SecantToTangent", "SoftmaxSweep", "TangentExplorer",
-    "TaylorExplorer",
+    "Activations", "AnswerVsTruth", "Backdrop", "Control", "Expectation", "GradientDescent1D", "Interactive",
+    "IntegrationError", "LossGradients", "NumDiffError", "ReluFamily", "RiemannSums", "SecantToTangent",
+    "SoftmaxSweep", "TangentExplorer", "TaylorExplorer",
     "interactive_from_block", "interactive_from_spec",
 ]
 
@@ -87,6 +90,13 @@ def interactive_from_spec(spec: PlotSpec) -> Interactive:
         lo, hi = panel.x
         x0 = spec.at if spec.at is not None else lo + 0.9 * (hi - lo)
         return GradientDescent1D(f, x0, spec.lr or 0.1, spec.steps or 20, _backdrop(spec, panel, curves=False))
+    if kind == "riemann":  # the strips cover the block's x range
+        return RiemannSums(_required(panel, kind), panel.x, spec.n or 4, backdrop=_backdrop(spec, panel, curves=False))
+    if kind == "integration-error":  # x is the interval integrated over; the axis is n
+        return IntegrationError(_required(panel, kind), panel.x, spec.n or 10_000,
+                                backdrop=Backdrop(spec.title, None, None, (), panel.points))
+    if kind == "expectation":
+        return Expectation(_required(panel, kind), spec.at or 0.0, backdrop=_backdrop(spec, panel, curves=False))
     raise PlotError(f"unknown interactive kind '{kind}'")
 
 

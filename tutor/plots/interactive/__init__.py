@@ -17,15 +17,20 @@ from tutor.plots.interactive.activations import Activations
 from tutor.plots.interactive.answer import AnswerVsTruth
 from tutor.plots.interactive.base import Backdrop, Control, Interactive
 from tutor.plots.interactive.gd import GradientDescent1D
+from tutor.plots.interactive.gradcheck import GradCheckError
+from tutor.plots.interactive.level_sets import LevelSetsGradient
+from tutor.plots.interactive.newton import NewtonStep
 from tutor.plots.interactive.numdiff import NumDiffError
+from tutor.plots.interactive.slices import PartialSlices
 from tutor.plots.interactive.taylor import TaylorExplorer
 from tutor.plots.interactive.tangent import SecantToTangent, TangentExplorer
 from tutor.plots.schema import PanelSpec, PlotSpec, read_block
 from tutor.plots.vectorize import PlotError
 
 __all__ = [
-    "Activations", "AnswerVsTruth", "Backdrop", "Control", "GradientDescent1D", "Interactive",
-    "NumDiffError", "SecantToTangent", "TangentExplorer", "TaylorExplorer",
+    "Activations", "AnswerVsTruth", "Backdrop", "Control", "GradCheckError", "GradientDescent1D", "Interactive",
+    "LevelSetsGradient", "NewtonStep", "NumDiffError", "PartialSlices", "SecantToTangent", "TangentExplorer",
+    "TaylorExplorer",
     "interactive_from_block", "interactive_from_spec",
 ]
 
@@ -77,6 +82,20 @@ def interactive_from_spec(spec: PlotSpec) -> Interactive:
         lo, hi = panel.x
         x0 = spec.at if spec.at is not None else lo + 0.9 * (hi - lo)
         return GradientDescent1D(f, x0, spec.lr or 0.1, spec.steps or 20, _backdrop(spec, panel, curves=False))
+    if kind in ("level-sets", "partial-slices", "newton"):
+        if not panel.function:
+            raise PlotError(f"{kind} needs 'function', an expression in x and y")
+        box = (panel.function, spec.point, panel.x_range, panel.y_range)
+        if kind == "level-sets":
+            return LevelSetsGradient(*box, title=spec.title)
+        if kind == "partial-slices":
+            return PartialSlices(*box, title=spec.title)
+        return NewtonStep(*box, lr=spec.lr, title=spec.title)
+    if kind == "gradcheck-error":
+        if not panel.function:
+            raise PlotError("gradcheck-error needs 'function', an expression in x, y (and z)")
+        h = spec.h if isinstance(spec.h, tuple) else (1e-13, 1.0)
+        return GradCheckError(panel.function, spec.point, h, spec.samples or 53, title=spec.title)
     raise PlotError(f"unknown interactive kind '{kind}'")
 
 

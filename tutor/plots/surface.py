@@ -116,21 +116,53 @@ def contour_levels(f: Surface, x_range: tuple[float, float], y_range: tuple[floa
 
 
 def contour_series(f: Surface, x_range: tuple[float, float], y_range: tuple[float, float],
-                   levels: list[float], label: str = "level sets", style: str = "line") -> Series:
-    """All the levels as one series (one colour), curves separated by NaN."""
-    xs: list[np.ndarray] = []
-    ys: list[np.ndarray] = []
+                   levels: list[float], budget: int, label: str = "level sets", style: str = "line") -> Series:
+    """All the levels as one series (one colour), curves separated by NaN, in at most `budget`
+    points (a figure keeps 2 x width points per series, so drawing stays fast)."""
+    curves: list[tuple[np.ndarray, np.ndarray]] = []
     for _level, cx, cy in level_sets(lambda gx, gy: f(gx, gy), x_range, y_range, levels, CONTOUR_GRID):
-        if cx.size:
-            xs += [cx, np.array([np.nan])]
-            ys += [cy, np.array([np.nan])]
-    if not xs:
-        return Series(label, np.array([np.nan]), np.array([np.nan]), style)
-    return Series(label, np.concatenate(xs)[:-1], np.concatenate(ys)[:-1], style)
+        curves += _split(cx, cy)
+    xs, ys = _resample(curves, budget)
+    return Series(label, xs, ys, style)
+
+
+def _split(xs: np.ndarray, ys: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    if xs.size == 0:
+        return []
+    cuts = np.flatnonzero(np.isnan(xs))
+    return [(a, b) for a, b in zip(np.split(xs, cuts), np.split(ys, cuts))
+            for a, b in [(a[np.isfinite(a)], b[np.isfinite(b)])] if a.size >= 2]
+
+
+def _resample(curves: list[tuple[np.ndarray, np.ndarray]], budget: int) -> tuple[np.ndarray, np.ndarray]:
+    """The polylines re-drawn with points evenly spaced along each, sharing `budget` points (NaN
+    separators included) by length; the shortest curves go first when there is not room for all."""
+    lengths = [float(np.hypot(np.diff(x), np.diff(y)).sum()) for x, y in curves]
+    order = sorted(range(len(curves)), key=lambda i: -lengths[i])
+    keep = order[: max(1, (budget + 1) // 5)]  # every kept curve gets at least 4 points and a NaN
+    keep.sort()
+    total = sum(lengths[i] for i in keep) or 1.0
+    room = budget - (len(keep) - 1)
+    out_x: list[np.ndarray] = []
+    out_y: list[np.ndarray] = []
+    for i in keep:
+        x, y = curves[i]
+        n = min(len(x), max(4, int(room * lengths[i] / total)))
+        along = np.concatenate(([0.0], np.cumsum(np.hypot(np.diff(x), np.diff(y)))))
+        at = np.linspace(0.0, along[-1], n)
+        if out_x:
+            out_x.append(np.array([np.nan]))
+            out_y.append(np.array([np.nan]))
+        out_x.append(np.interp(at, along, x))
+        out_y.append(np.interp(at, along, y))
+    if not out_x:
+        return np.array([np.nan]), np.array([np.nan])
+    xs, ys = np.concatenate(out_x), np.concatenate(out_y)
+    return xs[:budget], ys[:budget]
 
 
 def arrow(start: tuple[float, float], direction: np.ndarray, length: float, label: str,
-          style: str = "bold") -> Series:
+          style: str = "line") -> Series:
     """An arrow of `length` from `start` along `direction` (any length), with a two-stroke head.
     Drawn in data units, so it looks right on an equal-scale panel."""
     d = np.asarray(direction, dtype=float)

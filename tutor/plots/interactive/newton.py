@@ -69,8 +69,8 @@ class NewtonStep(PlanePoint):
         hess = f.hessian(p)
         eig = np.linalg.eigvalsh((hess + hess.T) / 2) if np.all(np.isfinite(hess)) else np.array([math.nan] * 2)
         gd, newton = self.steps()
-        series = [contour_series(f, x_range, y_range, contour_levels(f, self.x_range, self.y_range))]
-        series.append(clip_box(segment(p, tuple(gd), f"gradient step, lr {num(self.lr)}", "bold"), x_range, y_range))
+        series = [contour_series(f, x_range, y_range, contour_levels(f, self.x_range, self.y_range), 2 * width)]
+        series.append(clip_box(segment(p, tuple(gd), f"gradient step, lr {num(self.lr)}", points=min(41, 2 * width)), x_range, y_range))
         markers = [Marker(p[0], p[1], "w")]
         readout = [f"H = {_matrix_text(hess)}; eigenvalues {', '.join(num(float(v), 4) for v in eig)}: "
                    + (classify(eig) if np.all(np.isfinite(eig)) else "undefined here")]
@@ -79,7 +79,7 @@ class NewtonStep(PlanePoint):
         readout.append(f"gradient step → {vector_text(gd)}, f = {num(f.value(gd), 5)}")
         markers.append(Marker(float(gd[0]), float(gd[1]), "GD"))
         if newton is not None:
-            series.append(clip_box(segment(p, tuple(newton), "Newton step −H⁻¹∇f", "dashed"), x_range, y_range))
+            series.append(clip_box(segment(p, tuple(newton), "Newton step −H⁻¹∇f", points=min(41, 2 * width)), x_range, y_range))
             markers.append(Marker(float(newton[0]), float(newton[1]), "Newton"))
             readout.append(f"Newton step → {vector_text(newton)}, f = {num(f.value(newton), 5)}")
         else:

@@ -170,7 +170,10 @@ def test_gradient_check_is_a_v_for_central_and_a_plateau_for_a_bug():
     assert central.min() < 1e-9 and central[at(1e-2)] == pytest.approx(2.916e-6, rel=1e-2)  # h² truncation
     assert forward[at(1e-3)] == pytest.approx(1.89e-4, rel=1e-2) and forward[at(1e-3)] > 100 * central[at(1e-3)]
     assert central[at(1e-12)] > central[at(1e-5)]  # round-off on the left
+    y_range = model.figure().panels[0].y_range
+    assert y_range[0] <= central.min() and y_range[1] >= 1  # threshold and every error in view
     model.toggle_bug()
+    assert model.figure().panels[0].y_range == y_range  # the bug moves the curves, not the axes
     assert model.analytic == pytest.approx([1.5, 6, 13.5])
     assert np.allclose(model.errors("central")[at(1e-1):at(1e-9)], 1 / 3, atol=1e-4)
     assert "fails" in model.figure().readout[1]

@@ -64,6 +64,7 @@ class GradCheckError(Interactive):
             raise PlotError(f"∇f is undefined at {list(point)}")
         self.numeric = {m: [numerical_gradient(self.f, self.point, float(h), m) for h in self.hs] for m in METHODS}
         self.buggy = False
+        self.y_range = self._y_range()
         self.cursor = int(np.argmin(np.abs(np.log10(self.hs) + 6)))  # start at h = 1e-6
 
     @property
@@ -71,7 +72,19 @@ class GradCheckError(Interactive):
         return self.exact / 2 if self.buggy else self.exact
 
     def errors(self, method: str) -> np.ndarray:
-        return np.array([relative_error(self.analytic, g) for g in self.numeric[method]])
+        return self._errors(method, self.buggy)
+
+    def _y_range(self) -> tuple[float, float]:
+        """One y range for both the right and the buggy gradient (so the picture stays put when
+        the bug is switched on), from the smallest error drawn up to 1, threshold included."""
+        errors = [e for buggy in (False, True) for m in METHODS for e in self._errors(m, buggy) if e > 0]
+        lo = min([THRESHOLD, *errors])
+        hi = max([1.0, *errors])
+        return 10.0 ** np.floor(np.log10(lo)), 10.0 ** np.ceil(np.log10(hi))
+
+    def _errors(self, method: str, buggy: bool) -> np.ndarray:
+        analytic = self.exact / 2 if buggy else self.exact
+        return np.array([relative_error(analytic, g) for g in self.numeric[method]])
 
     def move(self, delta: int = 1) -> bool:
         new = int(clamp(self.cursor + delta, 0, len(self.hs) - 1))
@@ -99,6 +112,7 @@ class GradCheckError(Interactive):
         readout.append(f"analytic ∇f({names}) = [{', '.join(num(float(v), 6) for v in self.analytic)}]"
                        + (" (buggy: half the true gradient)" if self.buggy else ""))
         built = make_panel("", (float(self.hs[0]), float(self.hs[-1])), width, axes="loglog", points=points,
-                           markers=markers, readout=readout, x_label="h", y_label="relative error")
+                           markers=markers, readout=readout, x_label="h", y_label="relative error",
+                           y_range=self.y_range)
         title = self.title or f"Gradient check of {self.f.text}: relative error against h"
         return Figure(title, (built.panel,))

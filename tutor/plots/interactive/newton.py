@@ -60,8 +60,9 @@ class NewtonStep(PlanePoint):
         try:
             newton = p - np.linalg.solve(hess, grad)
         except np.linalg.LinAlgError:
-            newton = None
-        return gd, newton
+            return gd, None
+        # Rounding leaves 1e-16 where the answer is 0 (the minimum of a quadratic): show 0.
+        return gd, np.where(np.abs(newton) < 1e-12 * (1 + np.abs(p).max()), 0.0, newton)
 
     def figure(self, width: int = 80) -> Figure:
         x_range, y_range = equal_scale(self.x_range, self.y_range, width)
@@ -74,7 +75,7 @@ class NewtonStep(PlanePoint):
         markers = [Marker(p[0], p[1], "w")]
         readout = [f"H = {_matrix_text(hess)}; eigenvalues {', '.join(num(float(v), 4) for v in eig)}: "
                    + (classify(eig) if np.all(np.isfinite(eig)) else "undefined here")]
-        if np.all(np.isfinite(eig)) and np.min(np.abs(eig)) > 0:
+        if np.all(np.isfinite(eig)) and (np.all(eig > 0) or np.all(eig < 0)):  # a bowl or a hill
             readout[0] += f"; condition number {num(float(np.max(np.abs(eig)) / np.min(np.abs(eig))), 4)}"
         readout.append(f"gradient step → {vector_text(gd)}, f = {num(f.value(gd), 5)}")
         markers.append(Marker(float(gd[0]), float(gd[1]), "GD"))

@@ -71,7 +71,7 @@ class LevelSetsGradient(PlanePoint):
                                            (p[0] + half * tangent[0], p[1] + half * tangent[1]),
                                            "tangent to the level set", "dashed", min(41, 2 * width)), x_range, y_range))
             direction = -grad if self.descent else grad
-            label = "−∇f (steepest descent)" if self.descent else "∇f (steepest ascent)"
+            label = "−∇f (downhill)" if self.descent else "∇f (uphill)"
             series.append(clip_box(arrow(p, direction, self.arrow_length(norm, span), label), x_range, y_range))
             readout.append(f"{'−∇f' if self.descent else '∇f'}/‖∇f‖ = {vector_text(direction / norm)}; "
                            f"∇f · tangent = {num(float(grad @ tangent) + 0.0, 2)} (a right angle)")

@@ -15,7 +15,7 @@ from tutor.plots.fmt import num
 from tutor.plots.interactive.base import Control
 from tutor.plots.interactive.plane import MOVES, PlanePoint
 from tutor.plots.model import Figure, Marker, Panel, Series
-from tutor.plots.surface import Surface, arrow, clip_box, contour_levels, contour_series, equal_scale, segment
+from tutor.plots.surface import Surface, arrow, clip_box, contour_series, equal_scale, segment
 
 ARROW = 0.5  # the longest gradient in the box, as a share of the box height
 FIELD = 8
@@ -55,7 +55,7 @@ class LevelSetsGradient(PlanePoint):
         f, p = self.f, self.point
         value, grad = f.value(p), f.gradient(p)
         norm = float(np.hypot(*grad))
-        series = [contour_series(f, x_range, y_range, contour_levels(f, self.x_range, self.y_range), 2 * width)]
+        series = [self.backdrop(width)]
         readout = [f"f({num(p[0], 4)}, {num(p[1], 4)}) = {num(value, 5)}",
                    f"∇f = {vector_text(grad)}, ‖∇f‖ = {num(norm, 5)}"]
         if not math.isfinite(value) or not math.isfinite(norm):

@@ -12,7 +12,7 @@ from tutor.plots.interactive.base import Control, clamp
 from tutor.plots.interactive.level_sets import vector_text
 from tutor.plots.interactive.plane import MOVES, PlanePoint
 from tutor.plots.model import Figure, Marker, Panel
-from tutor.plots.surface import clip_box, contour_levels, contour_series, equal_scale, segment
+from tutor.plots.surface import clip_box, equal_scale, segment
 
 LR_LADDER = (0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0)
 FLAT = 1e-9  # an eigenvalue this close to 0 (relative to the largest) counts as 0
@@ -70,7 +70,7 @@ class NewtonStep(PlanePoint):
         hess = f.hessian(p)
         eig = np.linalg.eigvalsh((hess + hess.T) / 2) if np.all(np.isfinite(hess)) else np.array([math.nan] * 2)
         gd, newton = self.steps()
-        series = [contour_series(f, x_range, y_range, contour_levels(f, self.x_range, self.y_range), 2 * width)]
+        series = [self.backdrop(width)]
         series.append(clip_box(segment(p, tuple(gd), f"gradient step, lr {num(self.lr)}", points=min(41, 2 * width)), x_range, y_range))
         markers = [Marker(p[0], p[1], "w")]
         readout = [f"H = {_matrix_text(hess)}; eigenvalues {', '.join(num(float(v), 4) for v in eig)}: "

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from tutor.plots.interactive.base import Control, Interactive, clamp, nice_step, tidy
-from tutor.plots.surface import Surface, surface
+from tutor.plots.model import Series
+from tutor.plots.surface import Surface, contour_levels, contour_series, equal_scale, surface
 from tutor.plots.vectorize import PlotError
 
 DEFAULT_BOX = (-3.0, 3.0)
@@ -30,6 +31,16 @@ class PlanePoint(Interactive):
         self.x, self.y = clamp(float(x), *self.x_range), clamp(float(y), *self.y_range)
         self.x_step = nice_step(self.x_range[1] - self.x_range[0], 20)
         self.y_step = nice_step(self.y_range[1] - self.y_range[0], 20)
+        self._backdrops: dict[int, Series] = {}
+
+    def backdrop(self, width: int) -> Series:
+        """The level sets of f over the equal-scale box: they do not move with the point, so they
+        are traced once per width (the costly part of a contour figure)."""
+        if width not in self._backdrops:
+            x_range, y_range = equal_scale(self.x_range, self.y_range, width)
+            levels = contour_levels(self.f, self.x_range, self.y_range)
+            self._backdrops[width] = contour_series(self.f, x_range, y_range, levels, 2 * width)
+        return self._backdrops[width]
 
     @property
     def point(self) -> tuple[float, float]:

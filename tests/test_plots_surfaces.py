@@ -12,7 +12,7 @@ from tutor.plots import interactive_from_block
 from tutor.plots.blocks import check_plot_block
 from tutor.plots.interactive import GradCheckError, LevelSetsGradient, NewtonStep, PartialSlices
 from tutor.plots.interactive.newton import classify
-from tutor.plots.levelsets import level_sets
+from tutor.plots.levelsets import level_lines
 from tutor.plots.surface import equal_scale, surface
 from tutor.plots.vectorize import PlotError
 
@@ -21,10 +21,10 @@ def _pieces(xs: np.ndarray) -> int:
     return int(np.isnan(xs).sum()) + 1 if xs.size else 0
 
 
-# level_sets --------------------------------------------------------------------------------
+# level_lines, the chained level sets the contour figures draw ------------------------------------
 
 def test_a_circle_level_set_lies_on_the_circle_and_is_one_closed_curve():
-    ((level, xs, ys),) = level_sets(lambda x, y: x**2 + y**2, (-3, 3), (-3, 3), [4.0])
+    ((level, xs, ys),) = level_lines(lambda x, y: x**2 + y**2, (-3, 3), (-3, 3), [4.0])
     assert level == 4.0
     assert _pieces(xs) == 1
     assert np.allclose(np.hypot(xs, ys), 2.0, atol=0.01)  # linear interpolation on a 120 grid
@@ -34,7 +34,7 @@ def test_a_circle_level_set_lies_on_the_circle_and_is_one_closed_curve():
 
 
 def test_a_hyperbola_has_two_branches_and_an_unreached_level_is_empty():
-    (_, xs, ys), (_, empty_x, empty_y) = level_sets(lambda x, y: x * y, (-2, 2), (-2, 2), [1.0, 100.0])
+    (_, xs, ys), (_, empty_x, empty_y) = level_lines(lambda x, y: x * y, (-2, 2), (-2, 2), [1.0, 100.0])
     assert _pieces(xs) == 2
     ok = np.isfinite(xs)
     assert np.allclose(xs[ok] * ys[ok], 1.0, atol=0.01)
@@ -42,7 +42,7 @@ def test_a_hyperbola_has_two_branches_and_an_unreached_level_is_empty():
 
 
 def test_level_sets_skip_where_f_is_undefined():
-    ((_, xs, ys),) = level_sets(lambda x, y: np.sqrt(np.where(x > 0, x, np.nan)) + 0 * y, (-1, 1), (-1, 1), [0.5])
+    ((_, xs, ys),) = level_lines(lambda x, y: np.sqrt(np.where(x > 0, x, np.nan)) + 0 * y, (-1, 1), (-1, 1), [0.5])
     ok = np.isfinite(xs)
     assert ok.any() and np.all(xs[ok] > 0)
     assert np.allclose(xs[ok], 0.25, atol=0.01)

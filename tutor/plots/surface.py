@@ -15,7 +15,7 @@ import numpy as np
 import sympy
 
 from tutor.mathlang import MathError, parse
-from tutor.plots.levelsets import level_sets
+from tutor.plots.levelsets import level_lines
 from tutor.plots.model import Series
 from tutor.plots.vectorize import PlotError, Vectorized, vectorize
 
@@ -120,7 +120,7 @@ def contour_series(f: Surface, x_range: tuple[float, float], y_range: tuple[floa
     """All the levels as one series (one colour), curves separated by NaN, in at most `budget`
     points (a figure keeps 2 x width points per series, so drawing stays fast)."""
     curves: list[tuple[np.ndarray, np.ndarray]] = []
-    for _level, cx, cy in level_sets(lambda gx, gy: f(gx, gy), x_range, y_range, levels, CONTOUR_GRID):
+    for _level, cx, cy in level_lines(lambda gx, gy: f(gx, gy), x_range, y_range, levels, CONTOUR_GRID):
         curves += _split(cx, cy)
     xs, ys = _resample(curves, budget)
     return Series(label, xs, ys, style)

@@ -21,12 +21,15 @@ from tutor.plots.model import AXES, STYLES, Marker
 FIGURE_FIELDS = ("title", "x", "y", "curves", "tangents", "points", "axes", "function")
 # Settings of interactive figures. `lr`, `steps` and `order` are new with the plot engine.
 SETTING_FIELDS = ("interactive", "at", "h", "methods", "samples", "lr", "steps", "order", "n")
+# Figures of f(x, y[, z]) (Part 5) take their point as `point: [x, y]`; `x` and `y` are the box.
+SETTING_FIELDS += ("point",)
 PLOT_FIELDS = FIGURE_FIELDS + SETTING_FIELDS + ("panels",)
 CURVE_FIELDS = ("expr", "derivative", "label", "style")
 TANGENT_FIELDS = ("of", "at", "half_width", "label")
 POINT_FIELDS = ("at", "label")
 INTERACTIVE = ("tangent", "secant", "taylor", "gd", "activations", "numdiff-error", "relu-family", "softmax",
-               "losses", "riemann", "integration-error", "expectation")
+               "losses", "riemann", "integration-error", "expectation", "level-sets", "partial-slices",
+               "gradcheck-error", "newton")
 METHODS = ("forward", "backward", "central")
 MAX_SAMPLES = 2000
 MAX_STEPS = 500
@@ -101,6 +104,7 @@ class PlotSpec:
     steps: int | None = None
     order: int | None = None
     n: int | None = None  # riemann: the number of strips; integration-error: the largest n
+    point: tuple[float, ...] | None = None
 
     @property
     def main(self) -> PanelSpec:
@@ -194,7 +198,7 @@ def read_block(data: Any) -> tuple[PlotSpec | None, list[PlotIssue]]:
         reader.warning("interactive", f"interactive '{interactive}' is not one of {', '.join(INTERACTIVE)}")
         interactive = None
     panels_data = reader.items(data, "panels", "")
-    h_axis = interactive == "numdiff-error"  # its x axis is h, set by `h`, not by `x`
+    h_axis = interactive in ("numdiff-error", "gradcheck-error")  # their x axis is h, set by `h`, not by `x`
     if panels_data:
         for key in ("curves", "tangents", "points"):
             if data.get(key) is not None:
@@ -216,6 +220,7 @@ def read_block(data: Any) -> tuple[PlotSpec | None, list[PlotIssue]]:
         steps=_bounded_int(reader, data, "steps", 1, MAX_STEPS),
         order=_bounded_int(reader, data, "order", 0, MAX_ORDER),
         n=_bounded_int(reader, data, "n", 1, MAX_N),
+        point=_point(reader, data),
     )
     return spec, reader.issues
 
@@ -315,6 +320,17 @@ def _bounded_int(reader: _Reader, data: dict, key: str, lo: int, hi: int) -> int
         reader.error(key, f"'{key}' must be a whole number from {lo} to {hi}")
         return None
     return value
+
+
+def _point(reader: _Reader, data: dict) -> tuple[float, ...] | None:
+    value = data.get("point")
+    if value is None:
+        return None
+    coords = [number(v) for v in value] if isinstance(value, (list, tuple)) and 2 <= len(value) <= 3 else None
+    if coords is None or None in coords:
+        reader.error("point", "'point' must be a list of 2 or 3 numbers: [x, y] or [x, y, z]")
+        return None
+    return tuple(coords)
 
 
 def _h(reader: _Reader, data: dict) -> float | tuple[float, float] | None:

@@ -18,11 +18,15 @@ from tutor.plots.interactive.answer import AnswerVsTruth
 from tutor.plots.interactive.base import Backdrop, Control, Interactive
 from tutor.plots.interactive.expectation import Expectation
 from tutor.plots.interactive.gd import GradientDescent1D
+from tutor.plots.interactive.gradcheck import GradCheckError
 from tutor.plots.interactive.integration_error import IntegrationError
+from tutor.plots.interactive.level_sets import LevelSetsGradient
 from tutor.plots.interactive.losses import LossGradients
+from tutor.plots.interactive.newton import NewtonStep
 from tutor.plots.interactive.numdiff import NumDiffError
 from tutor.plots.interactive.relu_family import ReluFamily
 from tutor.plots.interactive.riemann import RiemannSums
+from tutor.plots.interactive.slices import PartialSlices
 from tutor.plots.interactive.softmax import SoftmaxSweep
 from tutor.plots.interactive.taylor import TaylorExplorer
 from tutor.plots.interactive.tangent import SecantToTangent, TangentExplorer
@@ -30,9 +34,10 @@ from tutor.plots.schema import PanelSpec, PlotSpec, read_block
 from tutor.plots.vectorize import PlotError
 
 __all__ = [
-    "Activations", "AnswerVsTruth", "Backdrop", "Control", "Expectation", "GradientDescent1D", "Interactive",
-    "IntegrationError", "LossGradients", "NumDiffError", "ReluFamily", "RiemannSums", "SecantToTangent",
-    "SoftmaxSweep", "TangentExplorer", "TaylorExplorer",
+    "Activations", "AnswerVsTruth", "Backdrop", "Control", "Expectation", "GradCheckError", "GradientDescent1D",
+    "Interactive", "IntegrationError", "LevelSetsGradient", "LossGradients", "NewtonStep", "NumDiffError",
+    "PartialSlices", "ReluFamily", "RiemannSums", "SecantToTangent", "SoftmaxSweep", "TangentExplorer",
+    "TaylorExplorer",
     "interactive_from_block", "interactive_from_spec",
 ]
 
@@ -97,6 +102,20 @@ def interactive_from_spec(spec: PlotSpec) -> Interactive:
                                 backdrop=Backdrop(spec.title, None, None, (), panel.points))
     if kind == "expectation":
         return Expectation(_required(panel, kind), spec.at or 0.0, backdrop=_backdrop(spec, panel, curves=False))
+    if kind in ("level-sets", "partial-slices", "newton"):
+        if not panel.function:
+            raise PlotError(f"{kind} needs 'function', an expression in x and y")
+        box = (panel.function, spec.point, panel.x_range, panel.y_range)
+        if kind == "level-sets":
+            return LevelSetsGradient(*box, title=spec.title)
+        if kind == "partial-slices":
+            return PartialSlices(*box, title=spec.title)
+        return NewtonStep(*box, lr=spec.lr, title=spec.title)
+    if kind == "gradcheck-error":
+        if not panel.function:
+            raise PlotError("gradcheck-error needs 'function', an expression in x, y (and z)")
+        h = spec.h if isinstance(spec.h, tuple) else (1e-13, 1.0)
+        return GradCheckError(panel.function, spec.point, h, spec.samples or 53, title=spec.title)
     raise PlotError(f"unknown interactive kind '{kind}'")
 
 

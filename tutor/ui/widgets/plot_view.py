@@ -48,7 +48,7 @@ RESIZE_DELAY_S = 0.2
 WIDTH_SLACK = 2
 MIN_FIGURE_WIDTH = 16
 # How keys are shown on the buttons and in the footer; `=` is `+` without Shift.
-KEY_GLYPHS = {"left": "←", "right": "→", "plus": "+", "minus": "-"}
+KEY_GLYPHS = {"left": "←", "right": "→", "up": "↑", "down": "↓", "plus": "+", "minus": "-"}
 KEY_ALIASES = {"plus": "equals_sign"}
 # Panels an interactive figure draws (the rest draw one), so the page keeps its height while the
 # first figure is being computed.

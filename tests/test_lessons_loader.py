@@ -142,7 +142,7 @@ def test_numeric_exercise_spec(course):
     assert part.spec == ExerciseSpec(
         kind="numeric", answer="6", mistakes=(Mistake("9", "That is the value x², not the slope."),)
     )
-    assert ex.playable and ex.data == {}
+    assert ex.data == {}
 
 
 def test_choice_exercise_spec(course):
@@ -185,7 +185,7 @@ def test_expression_antiderivative_matrix_specs(course):
 
 def test_engine_kinds_keep_their_yaml(course):
     ex = _exercise(course, "chains/e4")
-    assert ex.kind == "code" and ex.parts == () and not ex.playable
+    assert ex.kind == "code" and ex.parts == ()
     assert ex.data["tests"] == ["assert double(2) == 4"]
     assert ex.hints == ("Multiply by two.",)
 

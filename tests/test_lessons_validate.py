@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 import tutor.checking as checking
+from tutor import kinds
 import tutor.mathlang as mathlang
 from lessonkit import FIXTURES, exercise, front_matter, line_of, make_course, numeric  # noqa: F401
 from tutor.lessons.exercises import build_exercise
@@ -225,13 +226,14 @@ def test_unknown_kind(make_course):
     assert problem.line == line_of(text, "kind: essay")
 
 
-def test_engine_kinds_accept_any_field_but_check_the_common_ones(make_course):
-    good = exercise("id: a/e1\nkind: gd\nprompt: p\nhints: [h]\nlr: 0.1\nanything: [1, 2]\n")
+def test_engine_kinds_read_their_own_fields_and_the_loader_checks_the_common_ones(make_course):
+    gd = exercise("id: a/e1\nkind: gd\nprompt: p\nhints: [h]\nlr: 0.1\nobjective: x^2\nstart: 1\nsteps: 5\n"
+                  "choose: {lr: [0.01, 1]}\ngoal: {measure: norm, below: 0.1}\nanswer: 0.5\n")
     bad = exercise("id: a/e2\nkind: backprop\nnodes: []\n")
-    problems = problems_of(make_course({"a": lesson("a", good + "\n" + bad)}))
-    one(problems, r"a/e1: not yet playable \(kind gd\)", "warning")
+    problems = problems_of(make_course({"a": lesson("a", gd + "\n" + bad)}))
+    one(problems, r"exercise a/e1: unknown field 'lr' \(a gd exercise allows: .*objective")
     one(problems, "exercise a/e2: missing field 'prompt'")
-    assert not any("a/e1" in p.message for p in errors(problems))
+    assert not any("not yet playable" in p.message for p in problems)
 
 
 def test_unknown_fence_language(make_course):
@@ -507,8 +509,18 @@ def test_every_readme_example_is_valid():
             assert built is not None, block.text
             for part in built.parts:
                 assert checking.self_check(part.spec) == [], (built.id, part.key)
+            kind = kinds.get(built.kind)
+            if kind.problems is not None:
+                assert kind.problems(built.data) == [], built.id
+            if kind.self_check is not None and built.kind != "code":  # code runs the sandbox: its own tests
+                assert kind.self_check(built.data) == [], built.id
         elif block.lang == "plot":
-            issues = check_plot_block(build_plot(block, report).data)
+            data = build_plot(block, report).data
+            playground = kinds.for_plot_block(data)
+            if playground is not None:
+                assert playground.playground_problems(data) == [], block.text
+                continue
+            issues = check_plot_block(data)
             assert [str(i) for i in issues if i.severity == "error"] == [], block.text
         elif block.lang == "backprop":
             assert build_backprop(block, report) is not None

@@ -12,6 +12,7 @@ import yaml
 from tutor.plots import figure_from_block, interactive_from_block, validate_plot_block
 from tutor.plots.blocks import check_plot_block
 from tutor.plots.functions import plot_function
+from tutor import kinds
 from tutor.plots.interactive import Interactive
 
 LESSONS = Path(__file__).resolve().parent.parent / "lessons"
@@ -25,7 +26,9 @@ def _lesson_blocks() -> list[tuple[str, dict]]:
         text = path.read_text(encoding="utf-8")
         for match in FENCE.finditer(text):
             line = text[: match.start()].count("\n") + 1
-            found.append((f"{path.name}:{line}", yaml.safe_load(match.group(1))))
+            data = yaml.safe_load(match.group(1))
+            if kinds.for_plot_block(data) is None:  # a kind's own playground is not the plot engine's
+                found.append((f"{path.name}:{line}", data))
     return found
 
 

@@ -267,15 +267,12 @@ def _service():
 
 
 def decide(service, exercise: Exercise, part: ExercisePart, answer: str) -> Verdict:
-    """The verdict from the engine that plays this kind of exercise."""
-    if exercise.kind == "backprop":
-        from tutor.autodiff.headless import check_backprop
+    """The verdict from the engine that plays this kind of exercise (the registry says which)."""
+    from tutor import kinds
 
-        return check_backprop(exercise.data, answer)
-    if exercise.kind == "code":
-        from tutor.sandbox.exercise import check_code
-
-        return check_code(exercise.data, answer)
+    check = kinds.get(exercise.kind).check
+    if check is not None:
+        return check(exercise.data, answer)
     return service.check(part.spec, answer)
 
 

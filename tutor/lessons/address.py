@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
+from tutor import kinds
 from tutor.checking.spec import ExerciseSpec
 from tutor.lessons.model import Course, Exercise, ExercisePart
-
-# Checked by their own engines (the backprop stepper, the code sandbox), not by the answer checker.
-OWN_ENGINE_KINDS = ("backprop", "code")
 
 
 class AddressError(LookupError):
@@ -22,15 +20,10 @@ def find_part(course: Course, address: str) -> tuple[Exercise, ExercisePart]:
         exercise = course.exercise(exercise_id)
     except KeyError:
         raise AddressError(f"no exercise '{exercise_id}' in the course", "unknown-exercise") from None
-    if exercise.kind in OWN_ENGINE_KINDS:
+    if not kinds.get(exercise.kind).parts:  # an engine kind: the whole exercise is one answer
         if key:
             raise AddressError(f"{exercise_id} has no parts: use {exercise_id} without '#{key}'", "unknown-part")
         return exercise, ExercisePart("", exercise.prompt, ExerciseSpec(exercise.kind))
-    if not exercise.playable:
-        raise AddressError(
-            f"{exercise_id} is a {exercise.kind} exercise: it is played in the app, not checked here",
-            "not-playable",
-        )
     keys = [part.key for part in exercise.parts]
     if not keys:
         raise AddressError(f"{exercise_id} has nothing to check", "not-playable")

@@ -10,42 +10,18 @@ import hashlib
 import string
 from typing import Any
 
-from tutor.checking.spec import CHECKED_KINDS, ExerciseSpec, Mistake
+from tutor import kinds
+from tutor.checking.spec import ExerciseSpec, Mistake
 from tutor.lessons.fences import RawBlock
 from tutor.lessons.fields import Fields
 from tutor.lessons.model import Exercise, ExercisePart
 from tutor.lessons.report import Report
 from tutor.lessons.yamlsource import YamlError, load_yaml, plain
 
-ENGINE_KINDS = ("backprop", "code", "gd")  # played by their own engines, not by the checker
-KINDS = CHECKED_KINDS + ENGINE_KINDS
-
 COMMON_FIELDS = ("id", "kind", "prompt", "hints", "solution", "mistakes", "parts")
-
-# Fields each checked kind adds to the common ones; a part may set any of them.
-KIND_FIELDS: dict[str, tuple[str, ...]] = {
-    "derivative": ("function", "var", "order", "answer", "vars", "domain"),
-    "expression": ("answer", "vars", "domain"),
-    "antiderivative": ("function", "var", "answer", "vars", "domain"),
-    "numeric": ("answer", "tolerance"),
-    "vector": ("answer", "vars", "domain", "tolerance"),
-    "matrix": ("answer", "vars", "domain", "tolerance"),
-    "choice": ("options", "answer", "feedback"),
-}
-REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
-    "derivative": ("function",),
-    "expression": ("answer",),
-    "antiderivative": ("function",),
-    "numeric": ("answer",),
-    "vector": ("answer",),
-    "matrix": ("answer",),
-    "choice": ("options", "answer"),
-}
 PART_FIELDS = ("key", "prompt", "kind", "mistakes")
 MISTAKE_FIELDS = ("answer", "message")
 TOLERANCE_FIELDS = ("rel", "abs")
-
-assert set(KIND_FIELDS) == set(CHECKED_KINDS) == set(REQUIRED_FIELDS)
 
 
 def content_hash(text: str) -> str:
@@ -69,16 +45,17 @@ def build_exercise(block: RawBlock, report: Report) -> Exercise | None:
     kind = _kind(fields, "kind", required=True)
     prompt = fields.text("prompt", required=True)
     hints = fields.texts("hints") or ()
-    if kind in ENGINE_KINDS:
+    if kind is not None and not kinds.get(kind).checker:
         solution = fields.text("solution")
-        fields.check_keys(tuple(data), f"a {kind} exercise")  # duplicates only: any field goes
+        # Duplicates only: the kind's engine reads (and reports on) its own fields.
+        fields.check_keys(tuple(data), f"a {kind} exercise")
         parts: tuple[ExercisePart, ...] = ()
         raw = plain(data)
     else:
         solution = fields.text("solution", required=True)
         if kind is None:
             return None
-        fields.check_keys(COMMON_FIELDS + KIND_FIELDS[kind], f"a {kind} exercise")
+        fields.check_keys(COMMON_FIELDS + kinds.get(kind).fields, f"a {kind} exercise")
         parts = _parts(fields, kind, prompt or "")
         raw = {}
     if fields.failed or exercise_id is None or kind is None or prompt is None:
@@ -98,8 +75,8 @@ def build_exercise(block: RawBlock, report: Report) -> Exercise | None:
 
 def _kind(fields: Fields, key: str, required: bool) -> str | None:
     kind = fields.text(key, required)
-    if kind is not None and kind not in KINDS:
-        fields.error(key, f"unknown kind '{kind}' (kinds: {', '.join(KINDS)})")
+    if kind is not None and kind not in kinds.KINDS:
+        fields.error(key, f"unknown kind '{kind}' (kinds: {', '.join(kinds.NAMES)})")
         return None
     return kind
 
@@ -133,11 +110,12 @@ def _parts(fields: Fields, kind: str, prompt: str) -> tuple[ExercisePart, ...]:
                 part.error("key", f"part key '{key}' is used twice")
             seen.add(key)
         part_kind = _kind(part, "kind", False) or kind
-        if part_kind in ENGINE_KINDS:
+        if not kinds.get(part_kind).parts:
             part.error("kind", f"a part cannot be of kind {part_kind}")
             continue
-        part.check_keys(PART_FIELDS + KIND_FIELDS[part_kind], f"a part of kind {part_kind}")
-        inherited = {name: value for name, value in top.items() if name in KIND_FIELDS[part_kind]}
+        part_fields = kinds.get(part_kind).fields
+        part.check_keys(PART_FIELDS + part_fields, f"a part of kind {part_kind}")
+        inherited = {name: value for name, value in top.items() if name in part_fields}
         values = {**inherited, **_kind_values(part, part_kind)}
         part_mistakes = _mistakes(part) if part.has("mistakes") else mistakes
         part_prompt = part.text("prompt") or ""
@@ -165,7 +143,7 @@ def _kind_values(fields: Fields, kind: str) -> dict[str, Any]:
         "options": lambda: _options(fields),
         "feedback": lambda: _feedback(fields),
     }
-    return {name: readers[name]() for name in KIND_FIELDS[kind] if fields.has(name)}
+    return {name: readers[name]() for name in kinds.get(kind).fields if fields.has(name)}
 
 
 def _domain(fields: Fields) -> str | None:
@@ -261,9 +239,10 @@ def _mistakes(fields: Fields) -> tuple[Mistake, ...]:
 
 
 def _spec(fields: Fields, kind: str, values: dict[str, Any], mistakes: tuple[Mistake, ...]) -> ExerciseSpec | None:
-    for name in REQUIRED_FIELDS[kind]:
+    required = kinds.get(kind).required
+    for name in required:
         if name not in values:
-            fields.missing(name, f" (a {kind} exercise needs: {', '.join(REQUIRED_FIELDS[kind])})")
+            fields.missing(name, f" (a {kind} exercise needs: {', '.join(required)})")
     # A None value was present but unusable, and has been reported where it was read.
     if fields.failed or any(value is None for value in values.values()):
         fields.failed = True

@@ -62,12 +62,6 @@ class Exercise:
     content_hash: str  # changes whenever the exercise block changes
     data: dict[str, Any] = field(default_factory=dict)  # the raw YAML, for kinds with their own engines
 
-    @property
-    def playable(self) -> bool:
-        from tutor.checking.spec import CHECKED_KINDS
-
-        return self.kind in CHECKED_KINDS
-
     def part(self, key: str) -> ExercisePart:
         for part in self.parts:
             if part.key == key:

@@ -3,7 +3,8 @@
 The loader already reports what it finds while reading a file (bad YAML, unknown fences,
 missing or unknown fields, unknown kinds, front matter id and part). The rules here look at the
 loaded course as a whole, and at the mathematics through `tutor.mathlang`, the checker's
-self-check, the backprop engine and the code sandbox, which are imported only when needed.
+self-check, and each exercise kind's own engine (as the kind registry, `tutor.kinds`, lists it),
+which are imported only when needed.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator
 
+from tutor import kinds
 from tutor.lessons.manifest import MANIFEST
 from tutor.lessons.mdblocks import LONG_PAGE_BLOCKS, count_blocks
 from tutor.lessons.model import BackpropBlock, Course, Exercise, Lesson, MathBlock, PlotBlock, Problem, Prose
@@ -28,7 +30,7 @@ def validate_course(course: Course, *, self_check: bool = True) -> list[Problem]
         problems.extend(rule(course))
     if self_check:
         problems.extend(check_answers(course))
-        problems.extend(check_code(course))
+        problems.extend(check_engine_exercises(course))
     return sort_problems(problems, course)
 
 
@@ -141,18 +143,6 @@ def check_hints(course: Course) -> list[Problem]:
     ]
 
 
-# Kinds whose engine does not exist yet (backprop and code have their cards and engines).
-UNPLAYABLE_KINDS = ("gd",)
-
-
-def check_playable(course: Course) -> list[Problem]:
-    return [
-        Problem(lesson.path, exercise.line, f"exercise {exercise.id}: not yet playable (kind {exercise.kind})", "warning")
-        for lesson, exercise in _exercises(course)
-        if exercise.kind in UNPLAYABLE_KINDS
-    ]
-
-
 def check_page_length(course: Course) -> list[Problem]:
     """Textual's Markdown slows down with many blocks: warn above about 30 on a page."""
     problems = []
@@ -233,6 +223,10 @@ def check_plots(course: Course) -> list[Problem]:
             for plot in page.segments:
                 if not isinstance(plot, PlotBlock):
                     continue
+                kind = kinds.for_plot_block(plot.data)
+                if kind is not None and kind.playground_problems is not None:  # a kind's own figure
+                    problems.extend(Problem(lesson.path, plot.line, f"plot: {m}") for m in kind.playground_problems(plot.data))
+                    continue
                 try:
                     issues = check_plot_block(plot.data)
                 except Exception as exc:  # an engine bug must not hide the other plots
@@ -263,36 +257,46 @@ def check_answers(course: Course) -> list[Problem]:
     return problems
 
 
-def check_backprop(course: Course) -> list[Problem]:
-    """Backprop graphs (exercises and worked examples): formulas parse, names are defined before
-    use, and the numbers an author wrote down match the engine's."""
-    from tutor.autodiff.headless import validate_backprop
-
+def check_engine_blocks(course: Course) -> list[Problem]:
+    """Exercises of the kinds with their own engine, read by that engine (a backprop graph's
+    formulas and numbers, a gd block's objective and settings); a backprop worked example is
+    read as a backprop exercise is."""
     problems = []
     for lesson in course.lessons.values():
         for page in lesson.pages:
             for segment in page.segments:
-                if isinstance(segment, Exercise) and segment.kind == "backprop":
-                    where, data = f"exercise {segment.id}", segment.data
+                if isinstance(segment, Exercise) and segment.kind in kinds.KINDS:
+                    where, read = f"exercise {segment.id}", kinds.get(segment.kind).problems
                 elif isinstance(segment, BackpropBlock):
-                    where, data = "backprop block", segment.data
+                    where, read = "backprop block", kinds.get("backprop").problems
                 else:
                     continue
-                problems.extend(Problem(lesson.path, segment.line, f"{where}: {m}") for m in validate_backprop(data))
+                if read is None:
+                    continue
+                try:
+                    messages = read(segment.data)
+                except Exception as exc:  # an engine bug must not hide the other blocks
+                    messages = [f"the engine failed to read it: {type(exc).__name__}: {exc}"]
+                problems.extend(Problem(lesson.path, segment.line, f"{where}: {m}") for m in messages)
     return problems
 
 
-def check_code(course: Course) -> list[Problem]:
-    """Code exercises: the reference solution passes its tests and the starter does not.
-    This runs both in the sandbox, so it belongs with the self-check."""
-    from tutor.sandbox.exercise import validate_code_exercise
-
-    return [
-        Problem(lesson.path, exercise.line, f"exercise {exercise.id}: {message}")
-        for lesson, exercise in _exercises(course)
-        if exercise.kind == "code"
-        for message in validate_code_exercise(exercise.data, run=True)
-    ]
+def check_engine_exercises(course: Course) -> list[Problem]:
+    """The engine kinds' self-checks, which run things (the sandbox runs a code exercise's
+    reference and starter; gd simulates its reference and its failing settings), so they go
+    with the checker's self-check."""
+    problems = []
+    for lesson, exercise in _exercises(course):
+        kind = kinds.KINDS.get(exercise.kind)
+        if kind is None or kind.self_check is None:
+            continue
+        try:
+            # A block that does not read cleanly has its problems listed by check_engine_blocks.
+            messages = [] if kind.problems is not None and kind.problems(exercise.data) else kind.self_check(exercise.data)
+        except Exception as exc:  # an engine bug must not hide the other exercises
+            messages = [f"the {exercise.kind} self-check failed: {type(exc).__name__}: {exc}"]
+        problems.extend(Problem(lesson.path, exercise.line, f"exercise {exercise.id}: {m}") for m in messages)
+    return problems
 
 
 # Every rule but the self-checks, in the order their problems are listed.
@@ -300,9 +304,8 @@ RULES: tuple[Callable[[Course], list[Problem]], ...] = (
     check_requires,
     check_exercise_ids,
     check_hints,
-    check_playable,
     check_page_length,
     check_math,
     check_plots,
-    check_backprop,
+    check_engine_blocks,
 )

@@ -252,8 +252,14 @@ class Vectorized:
         return out, run.breaks
 
     def at(self, *point: float) -> float:
-        """The value at one point, NaN when undefined."""
-        return float(self(*[np.float64(p) for p in point]))
+        """The value at one point, NaN when undefined. Straight through the tree, without the
+        array handling of a call (a simulator calls this thousands of times per key press)."""
+        if len(point) != len(self.variables):
+            raise TypeError(f"expected {len(self.variables)} values, got {len(point)}")
+        run = _Run({v: np.float64(p) for v, p in zip(self.variables, point)}, 0)
+        with np.errstate(all="ignore"):
+            value = float(self.node(run))
+        return value if math.isfinite(value) else math.nan
 
 
 def vectorize(expr, variables: Sequence[sympy.Symbol]) -> Vectorized:

@@ -35,7 +35,6 @@ from tutor.ui.widgets.hints import hints_text, show_next_hint
 
 PREVIEW_DELAY_S = 0.25
 DRAFT_DELAY_S = 0.6
-ENGINE_FOR_KIND = {"gd": "the gradient-descent playground"}  # kinds with no card of their own yet
 
 
 def verdict_text(verdict: Verdict) -> Text:
@@ -333,19 +332,13 @@ class ExerciseCard(Vertical, can_focus=False):
     def compose(self) -> ComposeResult:
         yield Static(self._title(), classes="exercise-title")
         yield Markdown(self.exercise.prompt, classes="prompt")
-        if not self.exercise.playable:
-            engine = ENGINE_FOR_KIND.get(self.exercise.kind, "a later version")
-            yield Static(Text(f"This {self.exercise.kind} exercise becomes playable with {engine}. "
-                              "Its hints and solution are here already.", style="italic"), classes="unplayable")
-        else:
-            for part in self.exercise.parts:
-                draft = self.record.drafts.get(part.key, "")
-                solved = self.record.solved or part.key in self.record.parts_solved
-                row_type = ChoiceRow if part.spec.kind == "choice" else AnswerRow
-                yield row_type(self.exercise, part, draft, solved)
+        for part in self.exercise.parts:  # the answer kinds only: the others have cards of their own
+            draft = self.record.drafts.get(part.key, "")
+            solved = self.record.solved or part.key in self.record.parts_solved
+            row_type = ChoiceRow if part.spec.kind == "choice" else AnswerRow
+            yield row_type(self.exercise, part, draft, solved)
         with Horizontal(classes="card-buttons"):
-            if self.exercise.playable:
-                yield Button("Check ⏎", id="check", variant="primary", compact=True)
+            yield Button("Check ⏎", id="check", variant="primary", compact=True)
             yield Button("Hint F2", id="hint", compact=True)
             yield Button("Solution F3", id="reveal", compact=True)
         yield Static(hints_text(self.exercise.hints, self.hints_shown), classes="hints")

@@ -491,8 +491,17 @@ class InteractivePlot(Vertical, can_focus=True):
     def action_control(self, index: int) -> None:
         if self.model is None or not 0 <= index < len(self.model.controls):
             return
+        self._enqueue(self.model.controls[index])
+
+    def change(self, change: Callable[[Interactive], bool]) -> None:
+        """Change the model from outside (a value the learner typed), in order with the keys;
+        `change(model)` returns True when the figure changed."""
+        if self.model is not None:
+            self._enqueue(change)
+
+    def _enqueue(self, control) -> None:
         with self._queue_lock:
-            self._pending.append(self.model.controls[index])
+            self._pending.append(control)
             start = not self._draining
             self._draining = True
         if start:
@@ -510,7 +519,9 @@ class InteractivePlot(Vertical, can_focus=True):
                 control = self._pending.popleft()
             try:
                 with self._lock:
-                    changed = bool(self.model.act(control)) or changed
+                    # A key's Control, or a change from `change()` (a function of the model).
+                    result = control(self.model) if callable(control) else self.model.act(control)
+                    changed = bool(result) or changed
             except Exception as exc:  # a model bug: say so, keep the figure
                 self._post(self.notify, failure_text(exc), severity="error")
         if changed and self.view.width_known:

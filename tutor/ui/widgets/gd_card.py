@@ -1,0 +1,242 @@
+"""A gd exercise: the gradient-descent playground. The learner changes the setting with keys
+(on the figure) or types it, sees the run live, and checks the setting like any answer.
+
+The domain does the work (tutor.gd: the simulation, the feedback, the figure); the figure runs
+in the InteractivePlot's worker thread, and Check runs `check_gd` in a worker of its own. The
+chrome (title and status, hint ladder, solution, record updates, the card messages) is the same
+as the other cards' and kept in the first section below, to move onto a shared card base.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.timer import Timer
+from textual.widgets import Button, Input, Markdown, Static
+from textual.worker import get_current_worker
+
+from tutor.lessons.model import Exercise
+from tutor.progress.model import ExerciseProgress
+from tutor.ui.background import background
+from tutor.ui.widgets.card_messages import AnswerChecked, DraftChanged, RevealAsked
+from tutor.ui.widgets.exercise_card import show
+from tutor.ui.widgets.glyphs import EXERCISE_GLYPHS
+from tutor.ui.widgets.hints import hints_text, show_next_hint
+from tutor.ui.widgets.plot_view import InteractivePlot, PlotView
+
+DRAFT_DELAY_S = 0.6
+PANELS = 2
+
+
+def playground_plot(data: dict, **kwargs) -> InteractivePlot:
+    """A free playground in a lesson: a plot block with `interactive: gd-playground`."""
+
+    def factory():
+        from tutor.gd.figure import playground_from_block
+
+        return playground_from_block(data)
+
+    return InteractivePlot(factory, panels=PANELS, **kwargs)
+
+
+class GdCard(Vertical, can_focus=False):
+    # Here rather than in tutor.tcss, so the card stays one file until it moves onto the card base.
+    DEFAULT_CSS = """
+    GdCard { height: auto; margin: 1 0; padding: 0 1; border: round $primary; }
+    GdCard:focus-within { border: round $accent; }
+    GdCard .gd-setting { height: auto; }
+    GdCard .gd-label { width: auto; height: 3; content-align: left middle; }
+    GdCard .gd-input { width: 1fr; }
+    GdCard .solution { height: auto; }
+    """
+    BINDINGS = [
+        Binding("f5", "check", "Check", id="check-gd"),
+        Binding("f2", "hint", "Hint", id="hint"),
+        Binding("f3", "reveal", "Solution", id="reveal"),
+    ]
+
+    def __init__(self, exercise: Exercise, record: ExerciseProgress) -> None:
+        super().__init__(classes="exercise", id=f"ex-{exercise.id.replace('/', '-')}")
+        self.exercise = exercise
+        self.record = record
+        self.hints_shown = record.hints_used
+        self.checking = False
+        self._draft_timer: Timer | None = None
+        self.plot = InteractivePlot(self._model, panels=PANELS, classes="gd-plot")
+
+    # -- chrome: what every card has -----------------------------------------------------------------
+    def _title(self) -> Text:
+        glyph, word = EXERCISE_GLYPHS.get(self.record.status, ("·", "new"))
+        return Text.assemble((f"{glyph} ", "bold"), ("Exercise ", "bold"), self.exercise.id,
+                             (f"  · {self.exercise.kind} · {word}", "dim"))
+
+    def _chrome_buttons(self) -> ComposeResult:
+        yield Button("Hint F2", id="hint", compact=True)
+        yield Button("Solution F3", id="reveal", compact=True)
+
+    def _chrome_after(self) -> ComposeResult:
+        yield Static(hints_text(self.exercise.hints, self.hints_shown), classes="hints")
+        yield Markdown(self.exercise.solution, classes="solution")
+
+    def _chrome_mount(self) -> None:
+        self.query_one(".hints").display = self.hints_shown > 0
+        self.query_one(".solution").display = self.record.revealed
+
+    def update_record(self, record: ExerciseProgress) -> None:
+        self.record = record
+        self.query_one(".exercise-title", Static).update(self._title())
+
+    def show_solution(self) -> None:
+        self.query_one(".solution").display = True
+
+    def action_hint(self) -> None:
+        show_next_hint(self)
+
+    def action_reveal(self) -> None:
+        if not self.query_one(".solution").display:
+            self.post_message(RevealAsked(self.exercise))
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id in ("check", "hint", "reveal"):
+            event.stop()
+            {"check": self.action_check, "hint": self.action_hint, "reveal": self.action_reveal}[event.button.id]()
+
+    # -- the body: the playground --------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Static(self._title(), classes="exercise-title")
+        yield Markdown(self.exercise.prompt, classes="prompt")
+        yield self.plot
+        with Horizontal(classes="gd-setting"):
+            yield Static("Setting: ", classes="gd-label")
+            yield Input(self._initial_text(), placeholder="type a setting, e.g. 0.01 or beta=0.9; Enter checks it",
+                        classes="gd-input")
+        yield Static(Text("✓ Solved." if self.record.solved else "", style="bold"), classes="verdict")
+        with Horizontal(classes="card-buttons"):
+            yield Button("Check F5", id="check", variant="primary", compact=True)
+            yield from self._chrome_buttons()
+        yield from self._chrome_after()
+
+    def on_mount(self) -> None:
+        verdict = self.query_one(".verdict", Static)
+        verdict.display = bool(str(verdict.render()))
+        self._chrome_mount()
+
+    def _initial_text(self) -> str:
+        """The saved draft; else the last setting checked; else empty (the model's start shows)."""
+        return self.record.drafts.get("") or (self.record.attempts[-1].answer if self.record.attempts else "")
+
+    def _model(self):
+        """Built in the figure's worker: the playground, at the learner's last setting if readable."""
+        from tutor.gd.figure import exercise_playground
+        from tutor.gd.judge import SettingError, read_setting
+
+        model = exercise_playground(self.exercise.data)
+        text = self._initial_text()
+        if text:
+            try:
+                model.set_setting(read_setting(model.setup, text))
+            except SettingError:
+                pass  # an unreadable draft stays in the box; the figure starts where the block says
+        return model
+
+    @property
+    def model(self):
+        return self.plot.model
+
+    def setting_text(self) -> str:
+        """The figure's current setting, as the learner would type it."""
+        from tutor.gd.judge import as_answer
+
+        return as_answer(self.model.setting()) if self.model is not None else ""
+
+    @on(PlotView.Drawn)
+    def _drawn(self, event: PlotView.Drawn) -> None:
+        # Keys changed the setting: the box follows, unless the learner is typing in it.
+        box = self.query_one(".gd-input", Input)
+        if self.model is not None and not box.has_focus:
+            text = self.setting_text()
+            if text and text != box.value:
+                with box.prevent(Input.Changed):
+                    box.value = text
+
+    # -- typing and checking ---------------------------------------------------------------------------
+    def focus_answer(self) -> None:
+        self.plot.focus()
+
+    @on(Input.Changed, ".gd-input")
+    def _typed(self, event: Input.Changed) -> None:
+        event.stop()
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+        self._draft_timer = self.set_timer(DRAFT_DELAY_S, self._save_draft)
+
+    def _save_draft(self) -> None:
+        self._draft_timer = None
+        self.post_message(DraftChanged(self.exercise, "", self.query_one(".gd-input", Input).value))
+
+    def pending_drafts(self) -> list[tuple[str, str]]:
+        if self._draft_timer is None:
+            return []
+        self._draft_timer.stop()
+        self._draft_timer = None
+        return [("", self.query_one(".gd-input", Input).value)]
+
+    @on(Input.Submitted, ".gd-input")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_check(event.value)
+
+    def action_check(self, typed: str | None = None) -> None:
+        """Check what is typed (Enter in the box), or the figure's setting (F5, the button)."""
+        if self.checking:
+            self.notify("Still simulating your last setting.")
+            return
+        answer = typed.strip() if typed is not None else self.setting_text()
+        if not answer:
+            answer = self.query_one(".gd-input", Input).value.strip()
+        if not answer:
+            self.notify("Choose a setting first: keys on the figure, or type it.")
+            return
+        for part_key, text in self.pending_drafts():
+            self.post_message(DraftChanged(self.exercise, part_key, text))
+        self.checking = True
+        show(self.query_one(".verdict", Static), Text("simulating…", style="italic"))
+        self._check(answer)
+
+    @background(group="gd-check", exclusive=True)
+    def _check(self, answer: str) -> None:
+        from tutor.gd.exercise import check_gd
+        from tutor.gd.judge import SettingError, read_setting
+
+        verdict = check_gd(self.exercise.data, answer)
+        setting = None
+        if verdict.status != "invalid" and self.model is not None:
+            try:
+                setting = read_setting(self.model.setup, answer)
+            except SettingError:
+                setting = None
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show_verdict, answer, verdict, setting)
+
+    def _show_verdict(self, answer: str, verdict, setting) -> None:
+        self.checking = False
+        head = {"correct": ("✓ Correct. ", "bold green"), "incorrect": ("✗ Not yet. ", "bold red")}.get(
+            verdict.status, ("! ", "bold yellow"))
+        text = Text.assemble(head, verdict.message)
+        if verdict.status == "correct":
+            text.append("\n✓ Solved.", style="bold")
+        show(self.query_one(".verdict", Static), text)
+        box = self.query_one(".gd-input", Input)
+        if box.value != answer and verdict.status != "invalid":
+            with box.prevent(Input.Changed):
+                box.value = answer
+        if setting is not None:
+            self._show_setting(setting)
+        self.post_message(AnswerChecked(self.exercise, "", answer, verdict))
+
+    def _show_setting(self, setting: dict) -> None:
+        """Move the figure to a typed setting, so the picture shows what was checked."""
+        self.plot.change(lambda model: model.set_setting(setting))

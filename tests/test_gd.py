@@ -383,3 +383,13 @@ def test_odd_field_values_are_problems_never_crashes(key):
             self_check(block)
             check_gd(block, "0.5")
     assert any("undefined at the start" in p for p in block_problems({**base, "objective": "log(x)", "start": -1}))
+
+
+def test_a_run_that_grows_without_leaving_the_box_is_diverging_not_oscillating():
+    # (x − 3)² with α = 1.2: the distance to 3 grows by 1.4 each step, 2510 after 20 steps,
+    # far from any escape bound but plainly blowing up.
+    setup = read_setup({"objective": "(x - 3)^2 + 1", "start": 0, "steps": 20, "choose": {"lr": [0.0001, 3]},
+                        "settings": {"lr": 0.1}, "goal": {"measure": "distance", "to": 3, "below": 1e-3}})[0]
+    outcome = judge(setup, {"lr": 1.2})
+    assert outcome.code == "diverged" and "diverging" in outcome.message and "6.3" in outcome.message
+    assert judge(setup, {"lr": 1.0}).code == "oscillating"  # bounces between 0 and 6: the loss never grows

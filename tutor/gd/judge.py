@@ -24,6 +24,7 @@ STALLED = 1e-3  # |gradient| fell below this share of where it started
 OSCILLATING = 0.6  # this share of the last steps reverse the one before
 TAIL = 12  # the last steps looked at for oscillation and progress
 RISING = 0.25  # or the loss rises on this share of the steps in the second half
+GROWN = 10.0  # a finite run whose loss ends this many times above its start, steps lengthening: diverging
 MAX_VALUE_CHARS = 60  # a setting is one number: a long text is a mistake (or an attack), not a value
 
 DIVERGED, OSCILLATES, STALLS, TOO_SLOW, MET = "diverged", "oscillating", "stalled", "too-slow", "met"
@@ -135,6 +136,9 @@ def judge(setup: Setup, setting: dict[str, float], objective: Objective | None =
     if run.diverged:
         return Outcome(run, setting, DIVERGED, None, _diverged(setup, run))
     measures = measure_path(goal, run) if goal else None
+    if _blowing_up(run):  # still finite when the steps ran out, but on its way out
+        return Outcome(run, setting, DIVERGED, float(measures[-1]) if measures is not None else None,
+                       _diverging(setup, run))
     if goal is not None and measures is not None and measures[-1] < goal.below:
         return Outcome(run, setting, MET, float(measures[-1]), _met(setup, goal, run, measures))
     code, why = behaviour(setup, objective, run)
@@ -189,6 +193,22 @@ def _oscillates(run: Run) -> bool:
     half = run.losses[len(run.losses) // 2:]
     rises = np.diff(half) > 1e-12 * (1 + np.abs(half[:-1]))
     return len(half) > 4 and float(np.mean(rises)) >= RISING
+
+
+def _blowing_up(run: Run) -> bool:
+    """The loss ended far above where it started and the last steps keep getting longer: a run
+    that would leave any box with more steps, even if it has not yet."""
+    if len(run.losses) < 4 or run.losses[-1] <= GROWN * max(float(run.losses[0]), 1e-12):
+        return False
+    lengths = np.linalg.norm(np.diff(run.path, axis=0), axis=1)[-TAIL:]
+    return float(np.mean(np.diff(lengths) > 0)) >= 0.8
+
+
+def _diverging(setup: Setup, run: Run) -> str:
+    where = _point(setup.names, run.final)
+    return (f"It is diverging: each step overshoots further than the last, and the loss grew from "
+            f"{fmt(float(run.losses[0]))} to {fmt(float(run.losses[-1]))} in {len(run.path) - 1} steps ({where}). "
+            f"With more steps it would blow up: make the steps smaller.")
 
 
 def _still_improving(setup: Setup, run: Run) -> bool:

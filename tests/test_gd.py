@@ -309,6 +309,8 @@ def test_two_dimensional_figure_has_level_sets_and_a_view_around_the_minimum():
     bias, slope = from_dataset("seed-002-regression").minimum
     assert x0 < 0 < bias < x1 and y0 < 0 < slope < y1  # the start and the least-squares point
     assert bias == pytest.approx(2.43019, abs=1e-5) and slope == pytest.approx(2.90805, abs=1e-5)
+    assert model.figure(60).panels[0].title == "the data and the line so far"  # a line fit opens on its data
+    assert model.act("toggle_view")  # v: the same run in parameter space
     figure = model.figure(60)
     levels = figure.panels[0].find("level sets of the loss")
     objective = model.objective
@@ -393,3 +395,20 @@ def test_a_run_that_grows_without_leaving_the_box_is_diverging_not_oscillating()
     outcome = judge(setup, {"lr": 1.2})
     assert outcome.code == "diverged" and "diverging" in outcome.message and "6.3" in outcome.message
     assert judge(setup, {"lr": 1.0}).code == "oscillating"  # bounces between 0 and 6: the loss never grows
+
+
+def test_a_line_fit_playground_draws_the_line_moving_on_its_data():
+    from tutor.gd.figure import playground_from_block
+
+    model = playground_from_block({"interactive": "gd-playground", "data": "seed-002-regression",
+                                   "start": [0, 0], "settings": {"lr": 0.001}, "steps": 200})
+    top = model.figure(80).panels[0]
+    assert top.title == "the data and the line so far"
+    assert len(top.find("data")) == 100
+    line = next(s for s in top.series if s.label.startswith("after 200 steps"))
+    assert "y = 0.696224 + 3.17455x" in line.label
+    best = next(s for s in top.series if s.label.startswith("least squares"))
+    assert "y = 2.43019 + 2.90805x" in best.label
+    assert model.act("coarse")  # + raises the learning rate, and the line moves
+    moved = next(s for s in model.figure(80).panels[0].series if s.label.startswith("after"))
+    assert moved.label != line.label

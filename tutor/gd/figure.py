@@ -44,6 +44,7 @@ class GdPlayground(Interactive):
         self._outcome: Outcome | None = None
         self.x_range, self.y_range = self._view()
         self._levels: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # by width: the picture never changes
+        self.show_data = self.objective.data is not None  # a line fit opens on its data
         self.controls = self._controls()
 
     # -- state ---------------------------------------------------------------------------------------
@@ -85,7 +86,14 @@ class GdPlayground(Interactive):
             controls.append(Control("next_parameter", "s", "next setting"))  # not p: the lesson's previous page
         if self.switch_optimizer:
             controls.append(Control("next_optimizer", "o", "next optimizer"))
+        if self.objective.data is not None and self.objective.dimension == 2:
+            controls.append(Control("toggle_view", "v", "data ↔ parameter space"))
         return tuple(controls)
+
+    def toggle_view(self) -> bool:
+        """A line fit: its data and line, or its path over the loss's level sets (bias, slope)."""
+        self.show_data = not self.show_data
+        return True
 
     # -- controls ------------------------------------------------------------------------------------
     def _log_scaled(self) -> bool:
@@ -168,7 +176,12 @@ class GdPlayground(Interactive):
 
     def figure(self, width: int = 80) -> Figure:
         outcome = self.outcome()
-        top = self._path_panel(outcome, width) if self.objective.dimension == 2 else self._curve_panel(outcome, width)
+        if self.objective.data is not None and self.show_data:
+            top = self._data_panel(outcome, width)  # a line fit: show the line moving on its data
+        elif self.objective.dimension == 2:
+            top = self._path_panel(outcome, width)
+        else:
+            top = self._curve_panel(outcome, width)
         return Figure(self._title(), (top, self._measure_panel(outcome, width)))
 
     def _title(self) -> str:
@@ -224,6 +237,29 @@ class GdPlayground(Interactive):
         return Panel("the path over level sets of the loss", (float(x0), float(x1)), (float(y0), float(y1)),
                      "linear", series, tuple(markers), self.readout(outcome), a, b)
 
+    def _data_panel(self, outcome: Outcome, width: int) -> Panel:
+        data = self.objective.data
+        assert data is not None
+        run = outcome.run
+        lo, hi = float(data.x.min()), float(data.x.max())
+        pad = 0.05 * (hi - lo or 1)
+        x_range = (lo - pad, hi + pad)
+        xs = np.array(x_range)
+        slope, intercept = data.line(run.final)
+        points = [Points("data", data.x, data.y, "scatter", fit=True),
+                  Points(f"after {len(run.path) - 1} steps: {_line_text(slope, intercept)}", xs,
+                         intercept + slope * xs, "line")]
+        if self.objective.minimum is not None:
+            best_slope, best_intercept = data.line(self.objective.minimum)
+            points.append(Points(f"least squares: {_line_text(best_slope, best_intercept)}", xs,
+                                 best_intercept + best_slope * xs, "dashed"))
+        y_lo, y_hi = float(data.y.min()), float(data.y.max())
+        margin = 0.1 * (y_hi - y_lo or 1)
+        built = make_panel("the data and the line so far", x_range, width, points=points,
+                           y_range=(y_lo - margin, y_hi + margin), readout=self.readout(outcome), x_label="x",
+                           y_label="y")
+        return built.panel
+
     def _measure_panel(self, outcome: Outcome, width: int) -> Panel:
         run = outcome.run
         goal = self.setup.goal
@@ -252,6 +288,10 @@ class GdPlayground(Interactive):
         built = make_panel(title, (0.0, float(max(self.setup.steps, 1))), max(width // 2, 16),
                            axes="semilogy" if log else "linear", points=points, y_range=y_range, x_label="step k")
         return built.panel
+
+
+def _line_text(slope: float, intercept: float) -> str:
+    return f"y = {fmt(intercept)} {'−' if slope < 0 else '+'} {fmt(abs(slope))}x"
 
 
 def thin(xs: np.ndarray, ys: np.ndarray, x_range: tuple[float, float], y_range: tuple[float, float],

@@ -9,7 +9,7 @@ Either way an Objective evaluates at one point (the simulator) and over a grid (
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import numpy as np
@@ -20,12 +20,27 @@ class ObjectiveError(ValueError):
 
 
 @dataclass(frozen=True, eq=False)
+class LineData:
+    """A regression y ≈ intercept + slope·x: its points, and which parameter is which."""
+
+    x: np.ndarray
+    y: np.ndarray
+    slope: int  # the index of the slope among the parameters
+    intercept: int
+
+    def line(self, w) -> tuple[float, float]:
+        """(slope, intercept) at parameters w."""
+        return float(w[self.slope]), float(w[self.intercept])
+
+
+@dataclass(frozen=True, eq=False)
 class Objective:
     label: str  # "x^4 - 3x^3 + 2", "MSE of y ≈ bias + slope·x on seed 002's data"
     names: tuple[str, ...]  # one coordinate name per parameter: ("x",), ("w0", "w1"), ("bias", "slope")
     values: Callable[..., np.ndarray]  # values(*coordinates): floats or arrays of one shape
     gradients: Callable[..., list[np.ndarray]]  # the partial derivatives, one per coordinate
     minimum: tuple[float, ...] | None = None  # where the loss is lowest, when known (least squares)
+    data: LineData | None = None  # a straight-line fit's points, so a figure can draw the line moving
 
     @property
     def dimension(self) -> int:
@@ -149,7 +164,19 @@ def _dataset(name: str) -> Objective:
         design, y, names = make()
     finally:
         np.random.set_state(state)
-    return least_squares(design, y, names, label)
+    objective = least_squares(design, y, names, label)
+    return replace(objective, data=_line_data(design, y))
+
+
+def _line_data(design: np.ndarray, y: np.ndarray) -> LineData | None:
+    """A two-column design with one column of ones is a straight line through the other column."""
+    if design.ndim != 2 or design.shape[1] != 2:
+        return None
+    ones = [j for j in range(2) if np.all(design[:, j] == 1)]
+    if len(ones) != 1:
+        return None
+    intercept = ones[0]
+    return LineData(design[:, 1 - intercept].copy(), y.copy(), slope=1 - intercept, intercept=intercept)
 
 
 def least_squares(design: np.ndarray, y: np.ndarray, names: tuple[str, ...], label: str) -> Objective:

@@ -114,3 +114,7 @@ def test_describe_rounds_to_what_the_picture_shows():
 def test_markdown_table_with_a_ragged_row_still_prints_every_cell():
     lines = markdown_lines("| a | b |\n|---|---|\n| 1 | 2 |\n")
     assert "- a: 1; b: 2" in lines
+
+
+def test_math_is_also_read_out_in_words(whole):
+    assert "Math: sigmoid(z) = 1/(1 + exp(-z))\n  In words: sigma of z equals 1 over the quantity 1 plus e to the minus z, end quantity" in whole

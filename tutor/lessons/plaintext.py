@@ -57,7 +57,7 @@ def segment_lines(segment: Segment, width: int = WIDTH) -> list[str]:
     if isinstance(segment, Prose):
         return markdown_lines(segment.markdown, width)
     if isinstance(segment, MathBlock):
-        return [f"Math: {line}" for line in segment.lines]
+        return [text for line in segment.lines for text in math_lines(line)]
     if isinstance(segment, Exercise):
         return exercise_lines(segment, width)
     if isinstance(segment, PlotBlock):
@@ -65,6 +65,18 @@ def segment_lines(segment: Segment, width: int = WIDTH) -> list[str]:
     if isinstance(segment, BackpropBlock):
         return graph_lines(segment.data)
     return []
+
+
+def math_lines(line: str) -> list[str]:
+    """A math line as written (the one-line answer language) and, under it, read out in words."""
+    from tutor.mathlang import MathError, parse_formula
+    from tutor.mathlang.words import in_words
+
+    try:
+        words = in_words(parse_formula(line).tree)
+    except MathError:
+        return [f"Math: {line}"]
+    return [f"Math: {line}", f"  In words: {words}"]
 
 
 def exercise_lines(exercise: Exercise, width: int = WIDTH) -> list[str]:

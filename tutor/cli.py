@@ -18,6 +18,8 @@ COMMAND_MODULES = (
     "tutor.commands.compare",  # tutor compare
     "tutor.commands.course",  # tutor validate, tutor lessons, tutor check
     "tutor.commands.saves",  # tutor progress, reset, export, import, profiles
+    "tutor.commands.read",  # tutor read
+    "tutor.commands.serve",  # tutor serve
 )
 
 

@@ -1,0 +1,53 @@
+"""The tutor's own themes: a high-contrast one for the accessible mode.
+
+Every colour a text can take here is chosen so that it reaches WCAG AA (4.5:1) on every
+background it can sit on; `tests/test_accessible.py` computes the ratios from the generated
+colour system, so a change that breaks that fails a test.
+"""
+
+from __future__ import annotations
+
+from textual.theme import Theme
+
+HIGH_CONTRAST = Theme(
+    name="tutor-high-contrast",
+    dark=True,
+    primary="#FFD700",  # gold: 15.0:1 on black
+    secondary="#7FDBFF",  # light blue: 12.7:1
+    accent="#00FFFF",  # cyan: 16.7:1
+    foreground="#FFFFFF",
+    background="#000000",
+    surface="#000000",
+    panel="#1A1A1A",
+    success="#5FFF87",  # green: 16.3:1
+    warning="#FFD700",
+    error="#FF8080",  # light red: 8.0:1 (a pure red is only 5.3:1)
+    boost="#FFFFFF14",
+    luminosity_spread=0.0,  # no darker or lighter shades that could drop below AA
+    text_alpha=1.0,
+    variables={
+        "block-cursor-background": "#FFD700",
+        "block-cursor-foreground": "#000000",
+        "block-cursor-text-style": "bold",
+        "block-cursor-blurred-background": "#3A3A3A",
+        "block-cursor-blurred-foreground": "#FFFFFF",
+        "footer-key-foreground": "#FFD700",
+        "footer-background": "#1A1A1A",
+        "footer-foreground": "#FFFFFF",
+        "footer-description-foreground": "#FFFFFF",
+        "input-selection-background": "#FFD700",
+        "input-selection-foreground": "#000000",
+        "border": "#FFFFFF",
+        "border-blurred": "#808080",
+        "text-muted": "#D0D0D0",
+        "text-disabled": "#A0A0A0",
+        "markdown-h1-color": "#FFD700",
+        "markdown-h2-color": "#FFD700",
+        "markdown-h3-color": "#FFD700",
+        "markdown-h4-color": "#FFFFFF",
+        "markdown-h5-color": "#FFFFFF",
+        "markdown-h6-color": "#FFFFFF",
+    },
+)
+
+THEMES = (HIGH_CONTRAST,)

@@ -82,10 +82,22 @@ def test_the_course_loader_blocks_draw_too():
     course = load_course(LESSONS)
     blocks = [s for lesson in course.lessons.values() for page in lesson.pages for s in page.segments
               if isinstance(s, PlotBlock)]
+    from tutor import kinds
+
     assert len(blocks) >= 15
+    playgrounds = 0
     for block in blocks:
+        kind = kinds.for_plot_block(block.data)
+        if kind is not None:  # a kind's own figure (the gd playground): its engine reads and draws it
+            from tutor.gd.figure import playground_from_block
+
+            playgrounds += 1
+            assert kind.playground_problems(block.data) == []
+            assert playground_from_block(block.data).figure(80).panels
+            continue
         assert not figure_from_block(block.data, 80).notes
         assert validate_plot_block(block.data) == []
+    assert playgrounds >= 3
 
 
 # Figure data ---------------------------------------------------------------------------------

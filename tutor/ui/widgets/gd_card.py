@@ -65,6 +65,7 @@ class GdCard(Vertical, can_focus=False):
         self.hints_shown = record.hints_used
         self.checking = False
         self._draft_timer: Timer | None = None
+        self._shown_text = ""  # what the figure last wrote into the box (not the learner's typing)
         self.plot = InteractivePlot(self._model, panels=PANELS, classes="gd-plot")
 
     # -- chrome: what every card has -----------------------------------------------------------------
@@ -156,11 +157,14 @@ class GdCard(Vertical, can_focus=False):
     def _drawn(self, event: PlotView.Drawn) -> None:
         # Keys changed the setting: the box follows, unless the learner is typing in it.
         box = self.query_one(".gd-input", Input)
-        if self.model is not None and not box.has_focus:
+        # Only while the box still shows what the figure last put there: a learner's own text
+        # (typed, or pasted before focus arrived) is never overwritten by a redraw.
+        if self.model is not None and not box.has_focus and box.value in ("", self._shown_text):
             text = self.setting_text()
             if text and text != box.value:
                 with box.prevent(Input.Changed):
                     box.value = text
+                self._shown_text = text
 
     # -- typing and checking ---------------------------------------------------------------------------
     def focus_answer(self) -> None:
@@ -233,6 +237,7 @@ class GdCard(Vertical, can_focus=False):
         if box.value != answer and verdict.status != "invalid":
             with box.prevent(Input.Changed):
                 box.value = answer
+            self._shown_text = answer
         if setting is not None:
             self._show_setting(setting)
         self.post_message(AnswerChecked(self.exercise, "", answer, verdict))

@@ -11,22 +11,23 @@ from fractions import Fraction
 import mpmath
 import sympy
 
-from tutor.mathlang import functions as custom
-from tutor.mathlang.ast import BinOp, Call, Const, Neg, Node, Num, Pow, Relation, Var, Vector
+from tutor.mathlang.ast import (
+    BinOp,
+    Call,
+    Const,
+    Neg,
+    Node,
+    Num,
+    Pow,
+    Relation,
+    Var,
+    Vector,
+)
 from tutor.mathlang.errors import MathError
+from tutor.mathlang.table import BUILDERS
 
 MAX_EXPONENT = 10_000  # |n| in x^n
 MAX_RESULT_DIGITS = 10_000  # digits of an exact a^n
-
-_FUNCTIONS = {
-    "sin": sympy.sin, "cos": sympy.cos, "tan": sympy.tan, "sec": sympy.sec, "csc": sympy.csc,
-    "cot": sympy.cot, "asin": sympy.asin, "acos": sympy.acos, "atan": sympy.atan,
-    "sinh": sympy.sinh, "cosh": sympy.cosh, "tanh": sympy.tanh, "sech": sympy.sech,
-    "exp": sympy.exp, "sqrt": sympy.sqrt, "abs": sympy.Abs, "sign": sympy.sign, "erf": sympy.erf,
-    "step": lambda x: sympy.Heaviside(x, sympy.S.Half),
-    "sigmoid": custom.sigmoid, "relu": custom.relu, "softplus": custom.softplus,
-    "max": sympy.Max, "min": sympy.Min,
-}
 
 _symbol_cache: dict[str, sympy.Symbol] = {}
 
@@ -103,13 +104,7 @@ def _build(node: Node, display: bool = False):
         args = [_build(a, display) for a in node.args]
         if not node.known:
             return sympy.Function(node.func)(*args)
-        if node.func == "log":
-            return sympy.log(*args)
-        if node.func == "log10":
-            return sympy.log(args[0], 10)
-        if node.func == "log2":
-            return sympy.log(args[0], 2)
-        return _FUNCTIONS[node.func](*args)
+        return BUILDERS[node.func](*args)
     if isinstance(node, Vector):
         return [_build(item, display) for item in node.items]
     if isinstance(node, Relation):

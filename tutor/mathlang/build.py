@@ -75,6 +75,16 @@ def _decimal(node: Num):
     return sympy.Float(value, dps)
 
 
+def _terms(node: Node) -> list[tuple[int, Node]]:
+    """The signed terms of a left-nested chain a ± b ± c..., walked without recursion."""
+    terms: list[tuple[int, Node]] = []
+    while isinstance(node, BinOp) and node.op in "+-":
+        terms.append((1 if node.op == "+" else -1, node.right))
+        node = node.left
+    terms.append((1, node))
+    return terms[::-1]
+
+
 def _build(node: Node, display: bool = False):
     if isinstance(node, Num):
         value: Fraction = node.value
@@ -87,12 +97,13 @@ def _build(node: Node, display: bool = False):
         return sympy.pi if node.name == "pi" else sympy.E
     if isinstance(node, Neg):
         return -_build(node.operand, display)
+    if isinstance(node, BinOp) and node.op in "+-":
+        # A sum is one flat Add, however many terms: a nested chain would make printing recurse
+        # once per term (a 200-term sum is a valid answer).
+        return sympy.Add(*[term if sign > 0 else sympy.Mul(-1, term)
+                           for sign, term in ((s, _build(t, display)) for s, t in _terms(node))])
     if isinstance(node, BinOp):
         left, right = _build(node.left, display), _build(node.right, display)
-        if node.op == "+":
-            return sympy.Add(left, right)
-        if node.op == "-":
-            return sympy.Add(left, sympy.Mul(-1, right))
         if node.op == "*":
             return sympy.Mul(left, right)
         if display and left == 1:

@@ -228,7 +228,7 @@ def _probe(spec: ExerciseSpec, answer: str, variables: tuple[str, ...], required
 
 
 def _has_decimals(parsed: Parsed) -> bool:
-    return any(isinstance(node, Num) and ("." in node.text or "e" in node.text.lower()) for node in walk(parsed.tree))
+    return any(isinstance(node, Num) and "." in node.text for node in walk(parsed.tree))
 
 
 def _rounding_slip(parsed: Parsed, variables: tuple[str, ...], probe: Probe, expected: list) -> bool:

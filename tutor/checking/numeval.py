@@ -38,6 +38,8 @@ class Evaluation:
 
     env: dict
     nearest_kink: mpmath.mpf = field(default_factory=lambda: mpmath.inf)
+    lost: float = 0.0  # most digits any sum lost to cancellation (inf: a sum cancelled to 0)
+    size: float = 0.0  # log10 of the largest term of any sum that cancelled
 
     def kink(self, distance) -> None:
         distance = abs(distance)
@@ -60,17 +62,24 @@ def evaluate(expr, ctx: Evaluation, digits: int = DIGITS) -> mpmath.mpf:
 
 
 def evaluate_stable(expr, ctx: Evaluation, digits: int = DIGITS) -> mpmath.mpf:
-    """The value to about 20 correct digits: recomputed with more digits until two precisions
-    agree. Raises Imprecise when MAX_DIGITS is not enough."""
-    low = evaluate(expr, ctx, digits)
+    """The value to about 20 correct digits: recomputed with more digits while cancellation in
+    a sum leaves fewer than that, and until two precisions agree. Raises Imprecise when even
+    MAX_DIGITS is not enough (a sum that cancels to exactly 0 never counts as resolved)."""
+    low = None
     while True:
-        higher = min(MAX_DIGITS, 2 * digits + 20)
-        if higher <= digits:
+        run = Evaluation(ctx.env)
+        value = evaluate(expr, run, digits)
+        trusted = run.lost < digits - 25
+        if trusted and low is not None and (value == low or mpmath.fabs(value - low) <= mpmath.mpf(10) ** -20 *
+                                            mpmath.fabs(value)):
+            return value
+        low = value if trusted else None
+        # A sum that cancelled to 0 needs at least the digits of its largest term (for a result
+        # of size 1); a partial cancellation needs the digits it lost.
+        needed = run.size + 45 if run.lost == float("inf") else digits + run.lost + 40
+        if digits >= MAX_DIGITS or needed > MAX_DIGITS:
             raise Imprecise("the value needs more digits than the checker uses")
-        high = evaluate(expr, Evaluation(ctx.env), higher)
-        if mpmath.fabs(high - low) <= mpmath.mpf(10) ** -20 * mpmath.fabs(high) or high == low:
-            return high
-        low, digits = high, higher
+        digits = min(MAX_DIGITS, max(2 * digits + 20, int(needed)))
 
 
 def exact_rational(expr) -> Fraction | None:
@@ -124,7 +133,14 @@ def _eval(expr, ctx: Evaluation):
     if expr is sympy.E:
         return mpmath.e()
     if expr.is_Add:
-        return mpmath.fsum(_real(_eval(a, ctx)) for a in expr.args)
+        terms = [_real(_eval(a, ctx)) for a in expr.args]
+        total = mpmath.fsum(terms)
+        largest = max(mpmath.fabs(t) for t in terms)
+        if largest != 0:
+            lost = float(mpmath.log10(largest / mpmath.fabs(total))) if total != 0 else float("inf")
+            if lost > ctx.lost:
+                ctx.lost, ctx.size = lost, float(mpmath.log10(largest))
+        return total
     if expr.is_Mul:
         result = mpmath.mpf(1)
         for a in expr.args:

@@ -199,17 +199,59 @@ def scan_grid(low: float, high: float) -> list[Fraction]:
     core_low, core_high = max(low, -10.0), min(high, 10.0)
     points: set[float] = set()
     if core_low < core_high:
-        points |= {core_low + (core_high - core_low) * (i + 0.5) / 160 for i in range(160)}
-    for i in range(41):
-        magnitude = 10 * (SCAN_LIMIT / 10) ** (i / 40)
+        points |= {core_low + (core_high - core_low) * (i + 0.5) / 100 for i in range(100)}
+    for i in range(31):
+        magnitude = 10 * (SCAN_LIMIT / 10) ** (i / 30)
         points |= {v for v in (magnitude, -magnitude) if low < v < high}
     if low > -SCAN_LIMIT and high < SCAN_LIMIT and high - low < 20:
-        points |= {low + (high - low) * (i + 0.5) / 80 for i in range(80)}
+        points |= {low + (high - low) * (i + 0.5) / 60 for i in range(60)}
     return [Fraction(v) for v in sorted(points)]
 
 
 def roots(g, name: str, fixed: dict, low: float, high: float, max_roots: int = 12) -> list[mpmath.mpf]:
-    """Zeros (and sign changes) of g along the variable `name`, other variables held at `fixed`."""
+    """Zeros (and sign changes) of g along the variable `name`, other variables held at `fixed`:
+    exactly for polynomials (most arguments: x, x - 3, x² - 9), else by scanning and bisecting."""
+    key = (g, name, tuple(sorted((str(k), v) for k, v in fixed.items())), low, high, max_roots)
+    cached = _ROOTS.get(key)
+    if cached is None:
+        cached = _ROOTS[key] = _polynomial_roots(g, name, fixed, low, high)
+        if cached is None:
+            cached = _ROOTS[key] = _scanned_roots(g, name, fixed, low, high, max_roots)
+        if len(_ROOTS) > 2048:
+            _ROOTS.clear()
+    return list(cached)
+
+
+_ROOTS: dict = {}
+
+
+def _polynomial_roots(g, name: str, fixed: dict, low: float, high: float) -> list[mpmath.mpf] | None:
+    var = symbol(name)
+    if not all(v.is_Rational or isinstance(v, Fraction) for v in fixed.values()):
+        return None
+    h = g.subs({k: sympy.Rational(v.numerator, v.denominator) for k, v in fixed.items()}) if fixed else g
+    if not h.is_polynomial(var):
+        return None
+    try:
+        poly = sympy.Poly(h, var)
+    except sympy.PolynomialError:
+        return None
+    if not poly.free_symbols <= {var} or poly.degree() > 8 or poly.degree() < 1:
+        return None if poly.degree() > 8 else []
+    coefficients = [mpmath.mpf(int(c.p)) / int(c.q) for c in poly.all_coeffs() if c.is_Rational]
+    if len(coefficients) != poly.degree() + 1:
+        return None
+    with mpmath.workdps(50):
+        try:
+            found = mpmath.polyroots(coefficients, maxsteps=200, extraprec=200)
+        except mpmath.libmp.libhyper.NoConvergence:
+            return None
+    real = [mpmath.re(r) for r in (found if isinstance(found, list) else [found])
+            if mpmath.fabs(mpmath.im(r)) <= mpmath.mpf(10) ** -30 * max(1, mpmath.fabs(r))]
+    return sorted(r for r in real if low < r < high)
+
+
+def _scanned_roots(g, name: str, fixed: dict, low: float, high: float, max_roots: int) -> list[mpmath.mpf]:
     var = symbol(name)
 
     def at(t) -> mpmath.mpf | None:

@@ -33,6 +33,7 @@ from tutor.checking.compare import (
 )
 from tutor.checking.confirm import confirm_equal
 from tutor.checking.continuity import first_break
+from tutor.checking.lhs import equals_positions, split_lhs
 from tutor.checking.numeval import Evaluation, Undefined, evaluate
 from tutor.checking.sampling import Domain, format_fraction, format_point, parse_domain
 from tutor.checking.spec import ExerciseSpec
@@ -92,6 +93,11 @@ def preview(text: str, variables: tuple[str, ...]) -> Verdict:
     """How an answer is read, without judging it: the UI's live preview."""
     if not text.strip():
         return Verdict(status="invalid", message="")
+    equals = equals_positions(text)
+    if len(equals) == 1 and text[equals[0] + 1:].strip():
+        # `y = …`: the check decides whether the left side names what is asked; show the right.
+        verdict = preview(text[equals[0] + 1:], variables)
+        return replace(verdict, notes=("only the right-hand side of '=' is checked", *verdict.notes))
     try:
         reading = read(text, variables)
     except MathError as err:
@@ -163,6 +169,10 @@ def _dispatch(spec: ExerciseSpec, answer: str, seed: int) -> Verdict:
         return _check_choice(spec, answer)
     if not answer.strip():
         return Verdict(status="invalid", message="Type an answer first.")
+    split = split_lhs(spec, answer)
+    if split.note:
+        verdict = _dispatch(spec, split.rhs, seed)
+        return replace(verdict, notes=(split.note, *verdict.notes))
     if spec.kind == "numeric":
         return _check_numeric(spec, answer)
     if spec.kind in ("vector", "matrix"):

@@ -22,7 +22,7 @@ EXACT_ABS = mpmath.mpf("1e-25")
 MAX_DRAWS = 400
 MIN_POINTS = 4  # fewer points where the reference is defined: the exercise is broken
 MIN_RESOLVED = 4  # fewer points where both sides could be compared: no verdict of "equal"
-MAX_KINK_POINTS = 16
+MAX_KINK_POINTS = 32
 
 
 class NoPoints(Exception):

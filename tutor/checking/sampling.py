@@ -238,10 +238,10 @@ def _polynomial_roots(g, name: str, fixed: dict, low: float, high: float) -> lis
         return None
     if not poly.free_symbols <= {var} or poly.degree() > 8 or poly.degree() < 1:
         return None if poly.degree() > 8 else []
-    coefficients = [mpmath.mpf(int(c.p)) / int(c.q) for c in poly.all_coeffs() if c.is_Rational]
-    if len(coefficients) != poly.degree() + 1:
-        return None
-    with mpmath.workdps(50):
+    with mpmath.workdps(60):  # a jump is looked at 1e-25 from the root: the root needs more digits
+        coefficients = [mpmath.mpf(int(c.p)) / int(c.q) for c in poly.all_coeffs() if c.is_Rational]
+        if len(coefficients) != poly.degree() + 1:
+            return None
         try:
             found = mpmath.polyroots(coefficients, maxsteps=200, extraprec=200)
         except mpmath.libmp.libhyper.NoConvergence:
@@ -309,9 +309,10 @@ def kink_points(rng: random.Random, exprs: list, name: str, fixed: dict, domain:
     ordered = sorted(found)
     for r in ordered:
         scale = max(1, abs(r))
-        for side in (-1, 1):
-            offset = scale * 10 ** rng.uniform(-4, -1.5)
-            points.append(Fraction(float(r + side * offset)))
+        for decade in (-4.5, -3.5, -2.5, -1.5):  # a window of any width beside the kink is met
+            for side in (-1, 1):
+                offset = scale * 10 ** (decade + rng.random())
+                points.append(Fraction(float(r + side * offset)))
     for a, b in zip(ordered, ordered[1:]):
         points.append(Fraction(float(a + (b - a) * rng.uniform(0.25, 0.75))))
     return [p for p in points if low < p < high]

@@ -160,5 +160,5 @@ def test_identities_are_accepted(identity, u, v, k, m):
 def test_implicit_products_are_accepted(pair, k):
     explicit, implicit = pair
     spec = ExerciseSpec("expression", answer=f"{k}*{explicit}", variables=("x", "y"))
-    verdict = check(spec, f"{k} {implicit}" if k != 1 else implicit)
+    verdict = check(spec, f"{k}*{implicit}" if k != 1 else implicit)
     assert verdict.status == "correct", (explicit, implicit, verdict.message)

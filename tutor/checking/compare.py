@@ -159,7 +159,15 @@ def matches(values: list, other: list, rel=EXACT_REL, abs_=EXACT_ABS) -> bool:
 
 
 def agrees(expr, probe: Probe, expected: list, rel=EXACT_REL, abs_=EXACT_ABS) -> bool:
-    return matches(probe.values(expr), expected, rel, abs_)
+    """`matches(probe.values(expr), expected)`, stopping at the first point that differs: most
+    candidates differ at once, so naming a mistake costs one evaluation per candidate."""
+    if not expected:
+        return False
+    for env, b in zip(probe.envs, expected):
+        a = _value(expr, env, evaluate)
+        if isinstance(a, Undefined) or isinstance(b, Undefined) or not close(a, b, rel, abs_):
+            return False
+    return True
 
 
 # -- readable counterexamples ------------------------------------------------------------------------

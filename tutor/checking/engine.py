@@ -22,11 +22,11 @@ from tutor.checking.compare import (
     EXACT_REL,
     MIN_RESOLVED,
     NoPoints,
+    agrees,
     Probe,
     close,
     compare,
     format_value,
-    matches,
     readable_difference,
     sample,
     seed_from,
@@ -217,7 +217,7 @@ def _match_mistakes(spec: ExerciseSpec, variables, probe: Probe, got: list) -> d
             expr = parse(mistake.answer, variables).to_sympy()
         except MathError:
             continue  # the validator reports it; a learner never sees a broken mistake
-        if matches(probe.values(expr), got):
+        if agrees(expr, probe, got):
             return diagnose.Diagnosis("author", mistake.message)
     return None
 
@@ -255,7 +255,7 @@ def _rounding_slip(parsed: Parsed, variables: tuple[str, ...], probe: Probe, exp
     if rewritten == parsed.tree:
         return False
     try:
-        return matches(probe.values(to_sympy(rewritten)), expected)
+        return agrees(to_sympy(rewritten), probe, expected)
     except MathError:
         return False
 

@@ -25,6 +25,7 @@ DIGITS = 40
 MAX_DIGITS = 1500  # the precision ladder stops here; a value that needs more is "imprecise"
 KINK_MARGIN = mpmath.mpf("1e-6")  # points this close to a kink of |x|, relu, max... are redrawn
 MAX_POW_BITS = 10**12
+_LOG10_2 = 0.30103
 
 
 class Imprecise(Undefined):
@@ -137,9 +138,10 @@ def _eval(expr, ctx: Evaluation):
         total = mpmath.fsum(terms)
         largest = max(mpmath.fabs(t) for t in terms)
         if largest != 0:
-            lost = float(mpmath.log10(largest / mpmath.fabs(total))) if total != 0 else float("inf")
+            # Binary magnitudes are cheap (no logarithm): digits ≈ bits · log10(2).
+            lost = (mpmath.mag(largest) - mpmath.mag(total)) * _LOG10_2 if total != 0 else float("inf")
             if lost > ctx.lost:
-                ctx.lost, ctx.size = lost, float(mpmath.log10(largest))
+                ctx.lost, ctx.size = lost, mpmath.mag(largest) * _LOG10_2
         return total
     if expr.is_Mul:
         result = mpmath.mpf(1)
@@ -168,7 +170,7 @@ def _pow(base, exponent_expr, ctx: Evaluation):
         n = int(exact)
         if base == 0 and n < 0:
             raise Undefined("division by zero")
-        if base != 0 and abs(n) * abs(mpmath.log(abs(base), 2)) > MAX_POW_BITS:
+        if base != 0 and abs(n) * abs(mpmath.mag(base)) > MAX_POW_BITS:
             raise Undefined("too large to compute")
         return base**n
     exponent = _real(_eval(exponent_expr, ctx))

@@ -34,7 +34,7 @@ from tutor.checking.compare import (
 from tutor.checking.confirm import confirm_equal
 from tutor.checking.continuity import first_break
 from tutor.checking.lhs import equals_positions, split_lhs
-from tutor.checking.numeval import Evaluation, Undefined, evaluate
+from tutor.checking.numeval import Evaluation, Imprecise, Undefined, evaluate, evaluate_stable
 from tutor.checking.sampling import Domain, format_fraction, format_point, parse_domain
 from tutor.checking.spec import ExerciseSpec
 from tutor.checking.verdict import Counterexample, EntryResult, Verdict
@@ -452,8 +452,9 @@ def _number(text: str, field: str):
 
 def _value(parsed: Parsed):
     """A constant's value, from its unevaluated form so that log(0) fails as a logarithm,
-    not as SymPy's complex infinity."""
-    return evaluate(parsed.to_sympy(evaluate=False), Evaluation({}))
+    not as SymPy's complex infinity. Recomputed with more digits while cancellation eats them
+    (cosh(100)² − sinh(100)² is 1)."""
+    return evaluate_stable(parsed.to_sympy(evaluate=False), Evaluation({}))
 
 
 def _numeric_diagnosis(value, reference, rel, abs_) -> diagnose.Diagnosis | None:
@@ -476,6 +477,9 @@ def _check_numeric(spec: ExerciseSpec, answer: str) -> Verdict:
     reading = _scalar_reading(answer, ())
     try:
         value = _value(reading.parsed)
+    except Imprecise:
+        return reading.verdict("invalid", "Your answer cannot be evaluated precisely enough to check it: "
+                                          "write it in a simpler form.", diagnosis="imprecise")
     except Undefined as err:
         return reading.verdict("invalid", f"Your answer has no value: {err.reason}.")
     rel, abs_ = _tolerances(spec, reference)

@@ -214,3 +214,22 @@ def test_sampling_reaches_every_region_of_the_domain():
                     watched=(parse("|x - 5.5|").to_sympy(),))
     near = [float(p["x"]) for p in kinked.points if abs(float(p["x"]) - 5.5) < 0.05]
     assert any(v < 5.5 for v in near) and any(v > 5.5 for v in near)
+
+
+def test_the_course_exercise_chain_rule_e3_accepts_xe_notation():
+    from pathlib import Path
+
+    from tutor.lessons.address import find_part
+    from tutor.lessons.loader import load_course
+
+    course = load_course(Path(__file__).parent.parent / "lessons")
+    _exercise, part = find_part(course, "chain-rule/e3")
+    verdict = check(part.spec, "-xe^(-x^2/2)")
+    assert verdict.correct, verdict.message
+    assert any("last letter" in note for note in verdict.notes)
+
+
+def test_a_huge_constant_factor_is_reported_short():
+    verdict = check(S("expression", answer="x"), "10^10000*x")
+    assert verdict.status == "incorrect"
+    assert len(verdict.message) < 300

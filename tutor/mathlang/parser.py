@@ -19,6 +19,7 @@ RELATIONS = ("=", "<", ">", "<=", ">=", "!=")
 
 _SUM, _PRODUCT, _POWER = 10, 20, 30
 # Superscript exponents: a sign, digits and/or letters, then an optional ±digits (ⁿ⁻¹).
+_GLUED_NUMBER = re.compile(r"([A-Za-z]+)([0-9]+)")
 _SUPERSCRIPT = re.compile(r"([+-]?)(\d*)([a-z]*)(?:(?<=[0-9a-z])([+-])(\d+))?")
 
 
@@ -284,6 +285,13 @@ class _Parser:
         pieces = self.split(name)
         if pieces:
             return self.split_product(tok, pieces)
+        glued = _GLUED_NUMBER.fullmatch(name)
+        if glued and glued.group(1) in FUNCTIONS and 1 in FUNCTIONS[glued.group(1)][1]:
+            # ln2, sin30: a function with its number typed against it.
+            fn, digits = FUNCTIONS[glued.group(1)][0], glued.group(2)
+            node = Call(fn, (Num(Fraction(int(digits)), digits),))
+            self.note(f"{name} is read as {render(node)}")
+            return node
         if self.allow_unknown and self.peek().is_op("(") and len(name) == 1:
             return self.unknown_call(tok)
         return self.resolve_plain_name(name, tok)

@@ -138,29 +138,10 @@ def compare(probe: Probe, answer_expr, reference_expr, got: list, expected: list
     return Comparison(None, resolved)
 
 
-def first_difference(answer_values: list, expected: list, rel=EXACT_REL, abs_=EXACT_ABS) -> int | None:
-    """Index of the first point where the answer differs (or is undefined), or None if all agree."""
-    for i, (a, e) in enumerate(zip(answer_values, expected)):
-        if isinstance(e, Undefined):
-            continue
-        if isinstance(a, Undefined) or not close(a, e, rel, abs_):
-            return i
-    return None
-
-
-def matches(values: list, other: list, rel=EXACT_REL, abs_=EXACT_ABS) -> bool:
-    """Equal at every point, with both sides defined: undefined never counts as agreement."""
-    if not values:
-        return False
-    for a, b in zip(values, other):
-        if isinstance(a, Undefined) or isinstance(b, Undefined) or not close(a, b, rel, abs_):
-            return False
-    return True
-
-
 def agrees(expr, probe: Probe, expected: list, rel=EXACT_REL, abs_=EXACT_ABS) -> bool:
-    """`matches(probe.values(expr), expected)`, stopping at the first point that differs: most
-    candidates differ at once, so naming a mistake costs one evaluation per candidate."""
+    """Equal to `expected` at every point, with both sides defined (undefined never counts as
+    agreement); stops at the first point that differs: most candidates differ at once, so
+    naming a mistake costs about one evaluation per candidate."""
     if not expected:
         return False
     for env, b in zip(probe.envs, expected):

@@ -34,6 +34,7 @@ from tutor.checking.compare import (
 from tutor.checking.confirm import confirm_equal
 from tutor.checking.continuity import first_break
 from tutor.checking.lhs import equals_positions, split_lhs
+from tutor.checking.numdiff import is_antiderivative
 from tutor.checking.numeval import Evaluation, Imprecise, Undefined, evaluate, evaluate_stable
 from tutor.checking.sampling import Domain, format_fraction, format_point, parse_domain
 from tutor.checking.spec import ExerciseSpec
@@ -267,7 +268,8 @@ ROUNDING = diagnose.Diagnosis("inexact-decimal", "Very close, but not exact: a r
 def _judge_scalar(reading: Reading, answer_expr, reference, required: list, spec: ExerciseSpec,
                   variables: tuple[str, ...], seed: int, what: str,
                   candidates: Candidates = _no_candidates, quotient: Callable[[], bool] = lambda: False,
-                  of_answer: str = "your answer", correct_message: str = "Correct.") -> Verdict:
+                  of_answer: str = "your answer", correct_message: str = "Correct.",
+                  extra_diagnosis: Callable[[Probe], diagnose.Diagnosis | None] = lambda probe: None) -> Verdict:
     names = tuple(variables)
     everything = tuple(required) + (reference,)
     probe = _probe(spec, reading.parsed.text, names, everything, seed, (answer_expr,))
@@ -290,6 +292,7 @@ def _judge_scalar(reading: Reading, answer_expr, reference, required: list, spec
     # Diagnosis is built only for wrong answers: it differentiates again and is the slow part.
     found = (_match_mistakes(spec, variables, probe, got)
              or diagnose.find(candidates(), got, probe)
+             or extra_diagnosis(probe)
              or (ROUNDING if _has_decimals(reading.parsed) and _rounding_slip(reading.parsed, variables, probe, expected)
                  else None)
              or diagnose.shape_of_error(got, expected, what, quotient(), _has_decimals(reading.parsed)))
@@ -317,19 +320,22 @@ def _check_derivative(spec: ExerciseSpec, answer: str, seed: int) -> Verdict:
 
     def candidates() -> list[diagnose.Candidate]:
         others = tuple(symbol(v) for v in variables if v != var and f.has(symbol(v)))
-        found = list(diagnose.derivative_candidates(f, x, spec.order, others, d))
-        if spec.order == 1:
-            # Candidates are compared with the answer A; A + (A' - f) equals A exactly where A' = f.
-            found.append(diagnose.Candidate("integrated", "It looks like you integrated instead of differentiating.",
-                                            reading.expr + (sympy.diff(reading.expr, x) - f)))
-        return found
+        return list(diagnose.derivative_candidates(f, x, spec.order, others, d))
+
+    def integrated(probe: Probe) -> diagnose.Diagnosis | None:
+        # A' = f: the answer is an antiderivative. Numerically, because SymPy's diff of a
+        # learner's answer can cost more than the whole check.
+        if spec.order == 1 and is_antiderivative(reading.expr, f, symbol(var), probe):
+            return diagnose.Diagnosis("integrated", "It looks like you integrated instead of differentiating.")
+        return None
 
     def quotient() -> bool:
         return (f.is_Mul or f.is_Pow) and sympy.fraction(sympy.together(f))[1].has(x)
 
     what = {1: "the derivative", 2: "the second derivative", 3: "the third derivative"}.get(
         spec.order, f"derivative number {spec.order}")
-    return _judge_scalar(reading, reading.expr, d, [f], spec, variables, seed, what, candidates, quotient)
+    return _judge_scalar(reading, reading.expr, d, [f], spec, variables, seed, what, candidates, quotient,
+                         extra_diagnosis=integrated)
 
 
 def _check_expression(spec: ExerciseSpec, answer: str, seed: int) -> Verdict:

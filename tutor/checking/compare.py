@@ -10,7 +10,7 @@ from fractions import Fraction
 
 import mpmath
 
-from tutor.checking.numeval import KINK_MARGIN, Evaluation, Imprecise, Undefined, evaluate, evaluate_stable
+from tutor.checking.numeval import DIGITS, KINK_MARGIN, Evaluation, Imprecise, Undefined, evaluate, evaluate_stable
 from tutor.checking.sampling import Domain, as_env, draw_point, kink_points
 from tutor.mathlang.build import symbol
 
@@ -43,11 +43,21 @@ class Probe:
     rng: random.Random = field(default_factory=random.Random)
 
     def values(self, expr) -> list[mpmath.mpf | Undefined]:
-        return [_value(expr, env, evaluate) for env in self.envs]
+        return [_value(expr, env, _checked) for env in self.envs]
 
     def stable(self, expr, i: int) -> mpmath.mpf | Undefined:
         """The value at point i recomputed with as many digits as it takes (or Imprecise)."""
         return _value(expr, self.envs[i], lambda e, ctx: evaluate_stable(e, ctx, 100))
+
+
+def _checked(expr, ctx: Evaluation) -> mpmath.mpf:
+    """The value at 40 digits, unless a sum cancelled away more than half of them: then with as
+    many digits as it takes (or Imprecise). Agreement computed from cancelled digits is noise
+    (cosh(3000)² − sinh(3000)² is exactly 0 at 40 digits)."""
+    value = evaluate(expr, ctx)
+    if ctx.lost > DIGITS / 2:
+        return evaluate_stable(expr, Evaluation(ctx.env), 100)
+    return value
 
 
 def _value(expr, env, how) -> mpmath.mpf | Undefined:
@@ -72,7 +82,7 @@ def _usable(env: dict, required: list, domain: Domain) -> bool:
 
 
 def sample(required: list, names: tuple[str, ...], domain: Domain, seed: int, count: int,
-           watched: tuple = ()) -> Probe:
+           watched: tuple = (), small: bool = False) -> Probe:
     """Points where every expression in `required` is real, finite and off its kinks: `count`
     drawn over every region of the domain, plus points on both sides of each kink of `required`
     and `watched` (the answer) along each variable."""
@@ -94,7 +104,7 @@ def sample(required: list, names: tuple[str, ...], domain: Domain, seed: int, co
     for turn in range(MAX_DRAWS):
         if len(points) >= count:
             break
-        take(draw_point(rng, names, domain, turn))
+        take(draw_point(rng, names, domain, turn, small))
     if len(points) < min(MIN_POINTS, count):
         raise NoPoints(f"found only {len(points)} points where the reference is defined")
     exprs = [e for e in (*required, *watched) if e is not None]
@@ -126,13 +136,14 @@ def _clean(expr, env) -> bool:
 class Comparison:
     difference: int | None  # the first point where the answer is really different, or None
     resolved: int  # points where both sides had values that could be compared
+    unresolved: int = 0  # points where even MAX_DIGITS could not pin a value down
 
 
 def compare(probe: Probe, answer_expr, reference_expr, got: list, expected: list,
             rel=EXACT_REL, abs_=EXACT_ABS) -> Comparison:
     """Where the answer differs from the reference. A disagreement at 40 digits is recomputed
     with more digits before it counts: cancellation (cosh(30x)² − sinh(30x)²) eats digits."""
-    resolved = 0
+    resolved = unresolved = 0
     for i, (a, e) in enumerate(zip(got, expected)):
         if isinstance(e, Undefined):
             continue
@@ -140,15 +151,16 @@ def compare(probe: Probe, answer_expr, reference_expr, got: list, expected: list
             resolved += 1
             continue
         if _clean(answer_expr, probe.envs[i]) and _clean(reference_expr, probe.envs[i]):
-            return Comparison(i, resolved)  # no sum lost digits: the difference is real
+            return Comparison(i, resolved, unresolved)  # no sum lost digits: the difference is real
         a2, e2 = probe.stable(answer_expr, i), probe.stable(reference_expr, i)
         if isinstance(a2, Imprecise) or isinstance(e2, Imprecise) or isinstance(e2, Undefined):
-            continue  # no evidence either way at this point
+            unresolved += 1  # no evidence either way here: the caller must not call it equal lightly
+            continue
         if not isinstance(a2, Undefined) and close(a2, e2, rel, abs_):
             resolved += 1
             continue
-        return Comparison(i, resolved)
-    return Comparison(None, resolved)
+        return Comparison(i, resolved, unresolved)
+    return Comparison(None, resolved, unresolved)
 
 
 def agrees(expr, probe: Probe, expected: list, rel=EXACT_REL, abs_=EXACT_ABS) -> bool:
@@ -158,7 +170,7 @@ def agrees(expr, probe: Probe, expected: list, rel=EXACT_REL, abs_=EXACT_ABS) ->
     if not expected:
         return False
     for env, b in zip(probe.envs, expected):
-        a = _value(expr, env, evaluate)
+        a = _value(expr, env, _checked)
         if isinstance(a, Undefined) or isinstance(b, Undefined) or not close(a, b, rel, abs_):
             return False
     return True

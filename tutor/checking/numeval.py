@@ -65,20 +65,25 @@ def evaluate(expr, ctx: Evaluation, digits: int = DIGITS) -> mpmath.mpf:
 def evaluate_stable(expr, ctx: Evaluation, digits: int = DIGITS) -> mpmath.mpf:
     """The value to about 20 correct digits: recomputed with more digits while cancellation in
     a sum leaves fewer than that, and until two precisions agree. Raises Imprecise when even
-    MAX_DIGITS is not enough (a sum that cancels to exactly 0 never counts as resolved)."""
-    low = None
+    MAX_DIGITS is not enough."""
+    low, spread = None, None
     while True:
         run = Evaluation(ctx.env)
         value = evaluate(expr, run, digits)
-        trusted = run.lost < digits - 25
-        if trusted and low is not None and (value == low or mpmath.fabs(value - low) <= mpmath.mpf(10) ** -20 *
-                                            mpmath.fabs(value)):
+        # Trusted: enough significant digits survived, or the sum's absolute error (about
+        # 10^(size - digits)) is negligible, as for a true 0 (cosh(x)² − sinh(x)² − 1).
+        trusted = run.lost < digits - 25 or run.size - digits < -30
+        if trusted and low is not None and (value == low or mpmath.fabs(value - low) <= max(
+                mpmath.mpf(10) ** -20 * mpmath.fabs(value), spread)):
             return value
-        low = value if trusted else None
+        if trusted:
+            low, spread = value, mpmath.mpf(10) ** (run.size - digits + 5) if run.lost > 0 else mpmath.mpf(0)
+        else:
+            low = None
         # A sum that cancelled to 0 needs at least the digits of its largest term (for a result
         # of size 1); a partial cancellation needs the digits it lost.
         needed = run.size + 45 if run.lost == float("inf") else digits + run.lost + 40
-        if digits >= MAX_DIGITS or needed > MAX_DIGITS:
+        if digits >= MAX_DIGITS or needed > MAX_DIGITS and not trusted:
             raise Imprecise("the value needs more digits than the checker uses")
         digits = min(MAX_DIGITS, max(2 * digits + 20, int(needed)))
 

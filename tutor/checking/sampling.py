@@ -121,10 +121,13 @@ def draw_value(rng: random.Random, low: float, high: float) -> Fraction:
     return Fraction(float(value)).limit_denominator(2**40) if abs(value) < 2**12 else Fraction(round(value * 2**20), 2**20)
 
 
-def draw_point(rng: random.Random, names: tuple[str, ...], domain: Domain, turn: int) -> dict[str, Fraction]:
+def draw_point(rng: random.Random, names: tuple[str, ...], domain: Domain, turn: int,
+               small: bool = False) -> dict[str, Fraction]:
+    """One point; `small`: only from the first region of each variable (near 0 or its bound),
+    where an answer that needs too many digits further out can still be resolved."""
     point: dict[str, Fraction] = {}
     for k, name in enumerate(names):
-        regions = domain.regions(name)
+        regions = domain.regions(name)[:1] if small else domain.regions(name)
         # The first variable cycles through its regions; the others are picked at random.
         low, high = regions[turn % len(regions)] if k == 0 else rng.choice(regions)
         point[name] = draw_value(rng, low, high)

@@ -154,7 +154,7 @@ TABLE: dict[type, Function] = {f.sympy: f for f in (
     Function(sympy.acos, _guard(lambda x: abs(x) <= 1, mpmath.acos, "arccosine outside [-1, 1]"), np.arccos),
     Function(sympy.atan, mpmath.atan, np.arctan),
     Function(sympy.acot, _guard(lambda x: x != 0, lambda x: mpmath.atan(1 / x), "arccot(0) is not defined here"),
-             lambda a: np.arctan(1.0 / a), "jump", _same),
+             lambda a: np.arctan(1.0 / np.where(a == 0, _NAN, a)), "jump", _same),
     Function(sympy.sinh, mpmath.sinh, np.sinh),
     Function(sympy.cosh, mpmath.cosh, np.cosh),
     Function(sympy.tanh, mpmath.tanh, np.tanh),

@@ -233,3 +233,11 @@ def test_a_huge_constant_factor_is_reported_short():
     verdict = check(S("expression", answer="x"), "10^10000*x")
     assert verdict.status == "incorrect"
     assert len(verdict.message) < 300
+
+
+def test_kinks_along_each_of_several_variables():
+    spec = S("expression", answer="x*y", variables=("x", "y"))
+    assert check(spec, "xy + relu(0.01 - |y - 3|)").status == "incorrect"
+    assert check(spec, "xy + step(x - 7)/1000").status == "incorrect"
+    same = S("expression", answer="|x*y|", variables=("x", "y"))
+    assert check(same, "|x| |y|").correct

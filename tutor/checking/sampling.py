@@ -230,7 +230,7 @@ _ROOTS: dict = {}
 
 def _polynomial_roots(g, name: str, fixed: dict, low: float, high: float) -> list[mpmath.mpf] | None:
     var = symbol(name)
-    if not all(v.is_Rational or isinstance(v, Fraction) for v in fixed.values()):
+    if not all(isinstance(v, Fraction) or getattr(v, "is_Rational", False) for v in fixed.values()):
         return None
     h = g.subs({k: sympy.Rational(v.numerator, v.denominator) for k, v in fixed.items()}) if fixed else g
     if not h.is_polynomial(var):

@@ -97,3 +97,18 @@ def test_the_sanitiser_keeps_text_and_escapes_controls():
 
     assert printable("x² + σ(x)\n\tok") == "x² + σ(x)\n\tok"
     assert printable("a\x1b[2Jb\x07\x7f\x85\u202e") == "a\\x1b[2Jb\\x07\\x7f\\x85\\u202e"
+
+
+def test_tutor_check_never_prints_control_characters(tmp_path):
+    import os
+    from pathlib import Path
+
+    lessons = Path(__file__).parent / "fixtures" / "lessons"
+    env = {**os.environ, "TUTOR_SAVE_DIR": str(tmp_path)}
+    for answer in ("6\x1b]0;owned\x07", "x\x1b[2J"):
+        result = subprocess.run([sys.executable, "-m", "tutor", "check", "--lessons", str(lessons), "slopes/e1",
+                                 answer, "--no-save"], capture_output=True, text=True, env=env, timeout=120)
+        assert result.returncode == 2, result.stdout + result.stderr
+        for raw in ("\x1b", "\x07"):
+            assert raw not in result.stdout and raw not in result.stderr
+        assert "\\x1b" in result.stdout

@@ -41,8 +41,13 @@ class Probe:
     points: list[dict[str, Fraction]]
     envs: list[dict]
     rng: random.Random = field(default_factory=random.Random)
+    # Values already computed while choosing the points (the reference's, mostly).
+    known: dict = field(default_factory=dict)
 
     def values(self, expr) -> list[mpmath.mpf | Undefined]:
+        known = self.known.get(expr)
+        if known is not None and len(known) == len(self.envs):
+            return list(known)
         return [_value(expr, env, _checked) for env in self.envs]
 
     def stable(self, expr, i: int) -> mpmath.mpf | Undefined:
@@ -69,16 +74,22 @@ def _value(expr, env, how) -> mpmath.mpf | Undefined:
         return Undefined(str(exc) or type(exc).__name__)
 
 
-def _usable(env: dict, required: list, domain: Domain) -> bool:
+def _usable(env: dict, required: list, domain: Domain) -> list | None:
+    """The values of `required` at env, or None when a point is not usable there."""
     if not domain.admits(env):
-        return False
-    ctx = Evaluation(env)
-    try:
-        for expr in required:
-            evaluate(expr, ctx)
-    except (Undefined, ZeroDivisionError, OverflowError, ValueError, TypeError):
-        return False
-    return ctx.nearest_kink >= KINK_MARGIN
+        return None
+    values = []
+    nearest = mpmath.inf
+    for expr in required:
+        ctx = Evaluation(env)
+        try:
+            values.append(_checked(expr, ctx))
+        except Imprecise as exc:
+            values.append(exc)
+        except (Undefined, ZeroDivisionError, OverflowError, ValueError, TypeError):
+            return None
+        nearest = min(nearest, ctx.nearest_kink)
+    return values if nearest >= KINK_MARGIN else None
 
 
 def sample(required: list, names: tuple[str, ...], domain: Domain, seed: int, count: int,
@@ -89,6 +100,7 @@ def sample(required: list, names: tuple[str, ...], domain: Domain, seed: int, co
     rng = random.Random(seed)
     points: list[dict[str, Fraction]] = []
     envs: list[dict] = []
+    known: dict = {expr: [] for expr in required}
     seen: set[tuple] = set()
 
     def take(point: dict[str, Fraction]) -> None:
@@ -97,9 +109,12 @@ def sample(required: list, names: tuple[str, ...], domain: Domain, seed: int, co
             return
         seen.add(key)
         env = as_env(point)
-        if _usable(env, required, domain):
+        values = _usable(env, required, domain)
+        if values is not None:
             points.append(point)
             envs.append(env)
+            for expr, value in zip(required, values):
+                known[expr].append(value)
 
     for turn in range(MAX_DRAWS):
         if len(points) >= count:
@@ -114,7 +129,7 @@ def sample(required: list, names: tuple[str, ...], domain: Domain, seed: int, co
         extra = kink_points(rng, exprs, name, fixed, domain)[:MAX_KINK_POINTS]
         for value in extra:
             take({**base, name: value})
-    return Probe(points, envs, rng)
+    return Probe(points, envs, rng, known)
 
 
 def close(a, b, rel, abs_) -> bool:
@@ -209,7 +224,7 @@ def readable_difference(probe: Probe, names: tuple[str, ...], domain: Domain, an
         point = {name: column[(k + j * (k // len(column) + 1)) % len(column)] for j, (name, column)
                  in enumerate(zip(names, columns))}
         env = as_env(point)
-        if not _usable(env, required + [reference_expr], domain):
+        if _usable(env, required + [reference_expr], domain) is None:
             continue
         extra = Probe([point], [env], probe.rng)
         a, e = extra.values(answer_expr)[0], extra.values(reference_expr)[0]

@@ -241,3 +241,10 @@ def test_kinks_along_each_of_several_variables():
     assert check(spec, "xy + step(x - 7)/1000").status == "incorrect"
     same = S("expression", answer="|x*y|", variables=("x", "y"))
     assert check(same, "|x| |y|").correct
+
+
+def test_no_agreement_from_digits_lost_to_cancellation():
+    """Wrong for x > 2, where cosh(1000x)² − sinh(1000x)² needs thousands of digits: never 'Correct'."""
+    verdict = check(S("expression", answer="1"), "1 + step(x - 2)(cosh(1000x)^2 - sinh(1000x)^2)")
+    assert verdict.status != "correct", verdict.message
+    assert check(S("expression", answer="1"), "cosh(1000x)^2 - sinh(1000x)^2").correct

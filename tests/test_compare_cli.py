@@ -58,3 +58,57 @@ def test_batch_answers_every_line_in_one_process():
     assert result.returncode == 0
     statuses = [json.loads(line)["status"] for line in result.stdout.splitlines()]
     assert statuses == ["equivalent", "different", "equivalent", "invalid", "invalid"]
+
+
+def test_an_answer_with_a_leading_minus_is_an_answer():
+    result = tutor("compare", "tan(x)", "-tan(x)", "--json")
+    assert result.returncode == 1, result.stderr
+    assert json.loads(result.stdout)["diagnosis"] == "sign"
+    assert tutor("compare", "-tan(x)", "-sin(x)/cos(x)").returncode == 0
+
+
+def test_derivative_mode_with_several_variables_needs_var():
+    result = tutor("compare", "x^2 y", "2xy", "--mode", "derivative")
+    assert result.returncode == 2
+    assert "--var" in result.stderr and "x, y" in result.stderr
+    assert tutor("compare", "x^2 y", "2xy", "--mode", "derivative", "--var", "x").returncode == 0
+
+
+@pytest.mark.parametrize("answer", ["10^10000*x", "10^4300*x", "10^9999 * 10^9999 * x"])
+def test_huge_numbers_are_judged_and_printed_short(answer):
+    result = tutor("compare", "x", answer)
+    assert result.returncode == 1, result.stdout
+    assert "failed" not in result.stdout
+    assert len(result.stdout) < 1000
+    assert "e+" in result.stdout
+
+
+def test_control_characters_of_an_answer_never_reach_the_terminal():
+    answer = "x\x1b[31m\x07\x9b"
+    result = tutor("compare", "x", answer)
+    assert result.returncode == 2
+    for raw in ("\x1b", "\x07", "\x9b"):
+        assert raw not in result.stdout and raw not in result.stderr
+    assert "\\x1b" in result.stdout
+
+
+def test_the_sanitiser_keeps_text_and_escapes_controls():
+    from tutor.commands.output import printable
+
+    assert printable("x² + σ(x)\n\tok") == "x² + σ(x)\n\tok"
+    assert printable("a\x1b[2Jb\x07\x7f\x85\u202e") == "a\\x1b[2Jb\\x07\\x7f\\x85\\u202e"
+
+
+def test_tutor_check_never_prints_control_characters(tmp_path):
+    import os
+    from pathlib import Path
+
+    lessons = Path(__file__).parent / "fixtures" / "lessons"
+    env = {**os.environ, "TUTOR_SAVE_DIR": str(tmp_path)}
+    for answer in ("6\x1b]0;owned\x07", "x\x1b[2J"):
+        result = subprocess.run([sys.executable, "-m", "tutor", "check", "--lessons", str(lessons), "slopes/e1",
+                                 answer, "--no-save"], capture_output=True, text=True, env=env, timeout=120)
+        assert result.returncode == 2, result.stdout + result.stderr
+        for raw in ("\x1b", "\x07"):
+            assert raw not in result.stdout and raw not in result.stderr
+        assert "\\x1b" in result.stdout

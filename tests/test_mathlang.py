@@ -75,6 +75,23 @@ def same(a, b) -> bool:
         ("abs(x) - |x|", ("x",), sympy.Integer(0)),
         ("2|x| + |x - 1|", ("x",), 2 * sympy.Abs(x) + sympy.Abs(x - 1)),
         ("max(x, 1) + min(x, 1)", ("x",), sympy.Max(x, 1) + sympy.Min(x, 1)),
+        # Issue 11: the power binds to the last letter of a run; more names and Unicode forms.
+        ("xy^2", ("x", "y"), x * y**2),
+        ("xy²", ("x", "y"), x * y**2),
+        ("2xy^3", ("x", "y"), 2 * x * y**3),
+        ("xe^x", ("x",), x * sympy.exp(x)),
+        ("(xy)^2", ("x", "y"), x**2 * y**2),
+        ("e⁻ˣ", ("x",), sympy.exp(-x)),
+        ("e⁻²ˣ", ("x",), sympy.exp(-2 * x)),
+        ("xⁿ⁻¹", ("x", "n"), x ** (n - 1)),
+        ("½x + ¾", ("x",), x / 2 + sympy.Rational(3, 4)),
+        ("x∙y", ("x", "y"), x * y),
+        ("ln2", ("x",), sympy.log(2)),
+        ("asinh(x) + arsinh(x) + arcsinh(x)", ("x",), 3 * sympy.asinh(x)),
+        ("acosh(x) + arcosh(x) + arccosh(x)", ("x",), 3 * sympy.acosh(x)),
+        ("atanh(x) + artanh(x) + arctanh(x)", ("x",), 3 * sympy.atanh(x)),
+        ("acoth(x) + arcoth(x) + arccoth(x)", ("x",), 3 * sympy.acoth(x)),
+        ("csch(x) + coth(x) + arccot(x)", ("x",), sympy.csch(x) + sympy.coth(x) + sympy.acot(x)),
     ],
 )
 def test_reads(text, variables, expected):
@@ -199,3 +216,16 @@ def test_conditions():
     assert [r.ops for r in relations] == [(">",), ("<", "<"), ("!=",)]
     with pytest.raises(MathError):
         parse_conditions("x + 1", ("x",))
+
+
+def test_accented_letters_name_decorated_variables():
+    assert parse("ŷ - y", ("y_hat", "y")).interpreted == "y_hat - y"
+    assert parse("y\u0302", ("y_hat",)).interpreted == "y_hat"  # y + combining circumflex
+    assert parse("x̄", ("x_bar",)).interpreted == "x_bar"
+    with pytest.raises(MathError):
+        parse("ŷ", ("y",))
+
+
+def test_a_power_after_a_run_of_letters_is_explained():
+    notes = parse("xy^2", ("x", "y")).notes
+    assert any("x·y^2" in note and "last letter" in note for note in notes)

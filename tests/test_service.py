@@ -41,3 +41,14 @@ def test_preview_through_the_worker(service):
     verdict = service.preview("2x sin x", ("x",))
     assert verdict.interpreted == "2·x·sin(x)"
     assert verdict.pretty
+
+
+def test_the_worker_replies_with_typed_messages(service):
+    from tutor.checking.service import Pong, Preview
+
+    assert isinstance(service._call("ping", None), Pong)
+    assert isinstance(service._call("preview", ("xy^2", ("x", "y"))), Preview)
+    assert service.warm() is True
+    reading = service.preview("xy^2", ("x", "y"))
+    assert reading.interpreted == "x·y^2"
+    assert service.formula("x^2 = y").status == "correct"

@@ -111,8 +111,10 @@ def find(candidates: list[Candidate], answer_values: list, probe: Probe) -> Diag
     return None
 
 
-def shape_of_error(answer_values: list, expected: list, what: str, quotient: bool = False) -> Diagnosis | None:
-    """Sign, constant factor or additive constant between the answer and the reference."""
+def shape_of_error(answer_values: list, expected: list, what: str, quotient: bool = False,
+                   has_decimals: bool = False) -> Diagnosis | None:
+    """Sign, constant factor or additive constant between the answer and the reference.
+    With decimals in the answer, a factor or offset within 1% is a rounding, not a wrong constant."""
     k = constant_ratio(answer_values, expected)
     if k is not None:
         if k == -1:
@@ -121,14 +123,15 @@ def shape_of_error(answer_values: list, expected: list, what: str, quotient: boo
                                  "Your answer is the negative of the derivative: the quotient rule's numerator "
                                  "is f'·g − f·g', and you have it the other way round.")
             return Diagnosis("sign", f"Your answer is the negative of {what}: check the signs.")
-        if abs(k - 1) < 1e-3:
+        if abs(k - 1) < (1e-2 if has_decimals else 1e-3):
             return Diagnosis("inexact-decimal", "Very close, but not exact: a rounded decimal such as 0.3333 "
                                                 "is not 1/3. Type exact fractions and constants.")
         if k != 0:
             return Diagnosis("constant-factor", f"Your answer is {nice_number(k)} times {what}: "
                                                  "a constant factor is off.")
     c = constant_offset(answer_values, expected)
-    if c is not None and abs(c) < 1e-6:
+    scale = max([abs(e) for e in expected if not isinstance(e, Exception)] + [1])
+    if c is not None and (abs(c) < 1e-6 or has_decimals and abs(c) < 1e-2 * scale):
         return Diagnosis("inexact-decimal", "Very close, but not exact: a rounded decimal is not the exact "
                                             "value. Type exact fractions and constants.")
     if c is not None:

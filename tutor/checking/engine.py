@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass, replace
+from fractions import Fraction
 from functools import lru_cache
 from typing import Callable
 
@@ -17,20 +18,30 @@ import sympy
 
 from tutor.checking import diagnose
 from tutor.checking.compare import (
+    EXACT_ABS,
+    EXACT_REL,
+    MIN_RESOLVED,
     NoPoints,
+    agrees,
     Probe,
     close,
-    first_difference,
+    compare,
     format_value,
+    readable_difference,
     sample,
+    seed_from,
 )
-from tutor.checking.numeval import Evaluation, Undefined, evaluate
-from tutor.checking.sampling import Domain, format_point, parse_domain
+from tutor.checking.confirm import confirm_equal, proven_equal
+from tutor.checking.continuity import first_break
+from tutor.checking.lhs import equals_positions, split_lhs
+from tutor.checking.numdiff import is_antiderivative
+from tutor.checking.numeval import Evaluation, Imprecise, Undefined, evaluate, evaluate_stable
+from tutor.checking.sampling import Domain, format_fraction, format_point, parse_domain
 from tutor.checking.spec import ExerciseSpec
 from tutor.checking.verdict import Counterexample, EntryResult, Verdict
 from tutor.mathlang import MathError, Parsed, parse, parse_formula
-from tutor.mathlang.ast import Relation, Vector
-from tutor.mathlang.build import symbol
+from tutor.mathlang.ast import Num, Relation, Vector, replace_nodes, walk
+from tutor.mathlang.build import symbol, to_sympy
 
 DEFAULT_REL_TOL = 1e-4
 INTEGRATION_CONSTANTS = ("C", "c")
@@ -83,6 +94,11 @@ def preview(text: str, variables: tuple[str, ...]) -> Verdict:
     """How an answer is read, without judging it: the UI's live preview."""
     if not text.strip():
         return Verdict(status="invalid", message="")
+    equals = equals_positions(text)
+    if len(equals) == 1 and text[equals[0] + 1:].strip():
+        # `y = …`: the check decides whether the left side names what is asked; show the right.
+        verdict = preview(text[equals[0] + 1:], variables)
+        return replace(verdict, notes=("only the right-hand side of '=' is checked", *verdict.notes))
     try:
         reading = read(text, variables)
     except MathError as err:
@@ -154,6 +170,10 @@ def _dispatch(spec: ExerciseSpec, answer: str, seed: int) -> Verdict:
         return _check_choice(spec, answer)
     if not answer.strip():
         return Verdict(status="invalid", message="Type an answer first.")
+    split = split_lhs(spec, answer)
+    if split.note:
+        verdict = _dispatch(spec, split.rhs, seed)
+        return replace(verdict, notes=(split.note, *verdict.notes))
     if spec.kind == "numeric":
         return _check_numeric(spec, answer)
     if spec.kind in ("vector", "matrix"):
@@ -170,7 +190,7 @@ def _dispatch(spec: ExerciseSpec, answer: str, seed: int) -> Verdict:
 # -- expression kinds ------------------------------------------------------------------------------
 
 def _point_count(names: tuple[str, ...]) -> int:
-    return 12 if len(names) <= 1 else 16
+    return 14 if len(names) <= 1 else 18
 
 
 def _scalar_reading(text: str, variables: tuple[str, ...]) -> Reading:
@@ -180,14 +200,14 @@ def _scalar_reading(text: str, variables: tuple[str, ...]) -> Reading:
     return reading
 
 
-def _counterexample(probe: Probe, i: int, got, expected, what: str, of_answer: str = "your answer") -> Counterexample:
-    point = probe.points[i]
+def _counterexample(point: dict[str, Fraction], got, expected, what: str,
+                    of_answer: str = "your answer") -> Counterexample:
     where = format_point(point)
     if isinstance(got, Undefined):
         text = f"{of_answer} is undefined at {where} ({got.reason}); {what} is {format_value(expected)}"
     else:
         text = f"at {where} {of_answer} is {format_value(got)}; {what} is {format_value(expected)}"
-    return Counterexample(point={k: format_point({k: v}).split(" = ")[1] for k, v in point.items()},
+    return Counterexample(point={k: format_fraction(v) for k, v in point.items()},
                           answer_value=None if isinstance(got, Undefined) else format_value(got),
                           expected_value=format_value(expected), text=text)
 
@@ -198,7 +218,7 @@ def _match_mistakes(spec: ExerciseSpec, variables, probe: Probe, got: list) -> d
             expr = parse(mistake.answer, variables).to_sympy()
         except MathError:
             continue  # the validator reports it; a learner never sees a broken mistake
-        if first_difference(probe.values(expr), got) is None:
+        if agrees(expr, probe, got):
             return diagnose.Diagnosis("author", mistake.message)
     return None
 
@@ -210,39 +230,87 @@ def _no_candidates() -> list[diagnose.Candidate]:
     return []
 
 
-@lru_cache(maxsize=256)
-def _probe(spec: ExerciseSpec, variables: tuple[str, ...], required: tuple, seed: int) -> Probe:
-    """Sample points for an exercise once; a learner's later attempts reuse them."""
-    return sample(list(required), variables, _domain(spec, variables), seed, _point_count(variables))
+def _probe(spec: ExerciseSpec, answer: str, variables: tuple[str, ...], required: tuple, seed: int,
+           watched: tuple = (), small: bool = False) -> Probe:
+    """Points drawn for this exercise and this answer: the same answer always meets the same
+    points, and no fixed set of points exists for a wrong answer to be built around."""
+    return sample(list(required), variables, _domain(spec, variables), seed_from(spec, answer, seed),
+                  _point_count(variables), watched, small)
+
+
+def _has_decimals(parsed: Parsed) -> bool:
+    return any(isinstance(node, Num) and "." in node.text for node in walk(parsed.tree))
+
+
+def _rounding_slip(parsed: Parsed, variables: tuple[str, ...], probe: Probe, expected: list) -> bool:
+    """True when the answer becomes right once each decimal is read as the simple fraction it
+    rounds (0.333 -> 1/3, 0.67 -> 2/3): the learner rounded."""
+    def exact(node):
+        if isinstance(node, Num) and "." in node.text:
+            fraction = node.value.limit_denominator(100)
+            if fraction != node.value and abs(fraction - node.value) <= abs(fraction) * Fraction(1, 100):
+                return Num(fraction, str(fraction))
+        return None
+
+    rewritten = replace_nodes(parsed.tree, exact)
+    if rewritten == parsed.tree:
+        return False
+    try:
+        return agrees(to_sympy(rewritten), probe, expected)
+    except MathError:
+        return False
+
+
+ROUNDING = diagnose.Diagnosis("inexact-decimal", "Very close, but not exact: a rounded decimal such as 0.333 "
+                                                 "is not 1/3. Type exact fractions and constants.")
 
 
 def _judge_scalar(reading: Reading, answer_expr, reference, required: list, spec: ExerciseSpec,
                   variables: tuple[str, ...], seed: int, what: str,
                   candidates: Candidates = _no_candidates, quotient: Callable[[], bool] = lambda: False,
-                  of_answer: str = "your answer", correct_message: str = "Correct.") -> Verdict:
+                  of_answer: str = "your answer", correct_message: str = "Correct.",
+                  extra_diagnosis: Callable[[Probe], diagnose.Diagnosis | None] = lambda probe: None) -> Verdict:
     names = tuple(variables)
-    probe = _probe(spec, names, tuple(required) + (reference,), seed)
-    expected = _values(probe, reference)
+    everything = tuple(required) + (reference,)
+    probe = _probe(spec, reading.parsed.text, names, everything, seed, (answer_expr,))
+    expected = probe.values(reference)
     got = probe.values(answer_expr)
-    i = first_difference(got, expected)
-    if i is None:
-        return reading.verdict("correct", correct_message)
+    result = compare(probe, answer_expr, reference, got, expected)
+    if result.difference is None and result.resolved < MIN_RESOLVED:
+        # Too many digits needed far out (cosh(1000x)² − sinh(1000x)²): look near 0 as well.
+        probe = _probe(spec, reading.parsed.text, names, everything, seed, (answer_expr,), small=True)
+        expected, got = probe.values(reference), probe.values(answer_expr)
+        small = compare(probe, answer_expr, reference, got, expected)
+        result = replace(small, unresolved=small.unresolved + result.unresolved)
+    if result.difference is None:
+        # Where the answer could not be evaluated, it could be wrong (1 + step(x - 2)·(cosh(1000x)²
+        # − sinh(1000x)²) for 1): agreement elsewhere counts only when SymPy proves the difference 0.
+        if result.resolved < MIN_RESOLVED or result.unresolved and not proven_equal(answer_expr, reference):
+            return reading.verdict("invalid", "Your answer cannot be evaluated precisely enough to check it: "
+                                              "write it in a simpler form.", diagnosis="imprecise")
+        if confirm_equal(answer_expr, reference, probe):
+            return reading.verdict("correct", correct_message)
+        found = ROUNDING if _has_decimals(reading.parsed) else diagnose.Diagnosis(
+            "tiny-difference", f"Very close, but not equal: your answer differs from {what} by a tiny amount "
+                               "(less than 1e-20 of its size).")
+        return reading.verdict("incorrect", found.message, diagnosis=found.code)
+    i = result.difference
     if not answer_expr.free_symbols and all(isinstance(g, Undefined) for g in got):
-        return reading.verdict("invalid", f"Your answer has no value: {got[0].reason}.")
+        return reading.verdict("invalid", f"Your answer has no value: {got[i].reason}.")
     # Diagnosis is built only for wrong answers: it differentiates again and is the slow part.
     found = (_match_mistakes(spec, variables, probe, got)
              or diagnose.find(candidates(), got, probe)
-             or diagnose.shape_of_error(got, expected, what, quotient()))
-    counter = _counterexample(probe, i, got[i], expected[i], what, of_answer)
+             or extra_diagnosis(probe)
+             or (ROUNDING if _has_decimals(reading.parsed) and _rounding_slip(reading.parsed, variables, probe, expected)
+                 else None)
+             or diagnose.shape_of_error(got, expected, what, quotient(), _has_decimals(reading.parsed)))
+    shown = readable_difference(probe, names, _domain(spec, names), answer_expr, reference, list(required))
+    point, shown_got, shown_expected = shown if shown else (probe.points[i], got[i], expected[i])
+    counter = _counterexample(point, shown_got, shown_expected, what, of_answer)
     message = "Not equivalent: " + counter.text + "."
     if found is not None:
         message = f"{found.message} ({counter.text}.)"
     return reading.verdict("incorrect", message, diagnosis=found.code if found else None, counterexample=counter)
-
-
-@lru_cache(maxsize=256)
-def _values(probe: Probe, reference) -> list:
-    return probe.values(reference)
 
 
 @lru_cache(maxsize=256)
@@ -260,19 +328,22 @@ def _check_derivative(spec: ExerciseSpec, answer: str, seed: int) -> Verdict:
 
     def candidates() -> list[diagnose.Candidate]:
         others = tuple(symbol(v) for v in variables if v != var and f.has(symbol(v)))
-        found = list(diagnose.derivative_candidates(f, x, spec.order, others, d))
-        if spec.order == 1:
-            # Candidates are compared with the answer A; A + (A' - f) equals A exactly where A' = f.
-            found.append(diagnose.Candidate("integrated", "It looks like you integrated instead of differentiating.",
-                                            reading.expr + (sympy.diff(reading.expr, x) - f)))
-        return found
+        return list(diagnose.derivative_candidates(f, x, spec.order, others, d))
+
+    def integrated(probe: Probe) -> diagnose.Diagnosis | None:
+        # A' = f: the answer is an antiderivative. Numerically, because SymPy's diff of a
+        # learner's answer can cost more than the whole check.
+        if spec.order == 1 and is_antiderivative(reading.expr, f, symbol(var), probe):
+            return diagnose.Diagnosis("integrated", "It looks like you integrated instead of differentiating.")
+        return None
 
     def quotient() -> bool:
         return (f.is_Mul or f.is_Pow) and sympy.fraction(sympy.together(f))[1].has(x)
 
     what = {1: "the derivative", 2: "the second derivative", 3: "the third derivative"}.get(
         spec.order, f"derivative number {spec.order}")
-    return _judge_scalar(reading, reading.expr, d, [f], spec, variables, seed, what, candidates, quotient)
+    return _judge_scalar(reading, reading.expr, d, [f], spec, variables, seed, what, candidates, quotient,
+                         extra_diagnosis=integrated)
 
 
 def _check_expression(spec: ExerciseSpec, answer: str, seed: int) -> Verdict:
@@ -298,19 +369,46 @@ def _check_antiderivative(spec: ExerciseSpec, answer: str, seed: int) -> Verdict
         return reading.verdict("incorrect", "The constant of integration is added on its own: F(x) + C.",
                                diagnosis="constant-misplaced")
     antiderivative = reading.expr.subs({c: 0 for c in free})
-    probe = _probe(spec, variables, (integrand,), seed)
-    own_values = probe.values(antiderivative)
-    for i, value in enumerate(own_values):
+    domain = _domain(spec, variables)
+    probe = _probe(spec, reading.parsed.text, variables, (integrand,), seed, (antiderivative,))
+    # ln(x) for 1/x: right where x > 0, undefined where x < 0. Accepted with a note when ln|…|
+    # in its place is right on the whole domain (as STACK does).
+    with_abs = antiderivative.replace(sympy.log, lambda u: sympy.log(sympy.Abs(u)))
+    needs_abs = False
+    for i, value in enumerate(probe.values(antiderivative)):
         if isinstance(value, Undefined):
+            if with_abs != antiderivative and not any(isinstance(v, Undefined) for v in probe.values(with_abs)):
+                needs_abs = True
+                break
             where = format_point(probe.points[i])
             return reading.verdict(
                 "incorrect", f"Your answer is undefined at {where} ({value.reason}), where the integrand is "
                              "defined; an antiderivative must work on the whole domain.",
                 diagnosis="undefined-on-domain")
+    checked = with_abs if needs_abs else antiderivative
+    fixed = {symbol(k): v for k, v in probe.points[0].items() if k != var}
+    # The answer as typed must not break inside an interval of the integrand's domain either:
+    # ln(x) for 1/x leaves out a whole interval (x < 0), x + ln(x²) - 2 ln(x) for 1 half of one.
+    broken = first_break(antiderivative, integrand, var, fixed, domain)
+    if broken is None and checked is not antiderivative:
+        broken = first_break(checked, integrand, var, fixed, domain)
+    if broken is not None:
+        where = f"{var} ≈ {format_value(broken.at)}"
+        if broken.kind == "undefined":
+            message = (f"Your answer is undefined at {where}, inside an interval where the integrand is defined; "
+                       "an antiderivative must work on the whole interval.")
+        else:
+            message = (f"Your answer jumps at {where} (from {format_value(broken.left)} to "
+                       f"{format_value(broken.right)}), where the integrand is continuous: an antiderivative "
+                       "has no jumps inside an interval of the domain.")
+        return reading.verdict("incorrect", message, diagnosis="jump" if broken.kind == "jump" else
+                               "undefined-on-domain")
+    derivative = sympy.diff(checked, x)
+
     # Candidates are compared with the answer's derivative A'; shifting by (A' - A) makes each
     # equal A' exactly where the answer A itself equals the candidate.
     def candidates() -> list[diagnose.Candidate]:
-        shift = derivative - antiderivative
+        shift = derivative - checked
         return [
             diagnose.Candidate("differentiated", "It looks like you differentiated instead of integrating.",
                                sympy.diff(integrand, x) + shift),
@@ -318,17 +416,37 @@ def _check_antiderivative(spec: ExerciseSpec, answer: str, seed: int) -> Verdict
                                integrand + shift),
         ]
 
-    return _judge_scalar(
+    verdict = _judge_scalar(
         reading, derivative, integrand, [integrand], spec, variables, seed, "the integrand", candidates,
         of_answer="the derivative of your answer",
         correct_message="Correct: the derivative of your answer is the integrand."
         + ("" if free else " Any constant of integration is fine."),
     )
+    if needs_abs and verdict.correct:
+        note = ("ln|…| is the antiderivative on the whole domain; ln(…) is one only where its argument is "
+                "positive.")
+        return replace(verdict, message=f"{verdict.message} Note: {note}", notes=verdict.notes + (note,))
+    return verdict
 
 
 # -- numbers ---------------------------------------------------------------------------------------
 
-def _tolerances(spec: ExerciseSpec, reference) -> tuple[mpmath.mpf, mpmath.mpf]:
+def _terminating(expr) -> bool:
+    """An exact number that a decimal writes exactly: 2, -3/4, 0.125 (not 1/3, not √2)."""
+    if not expr.is_Rational:
+        return False
+    q = int(expr.q)
+    for p in (2, 5):
+        while q % p == 0:
+            q //= p
+    return q == 1
+
+
+def _tolerances(spec: ExerciseSpec, reference, exact_form=None) -> tuple[mpmath.mpf, mpmath.mpf]:
+    """The exercise's tolerances; without any, an entry of a vector or matrix whose reference is
+    an exact terminating number (2, 0.5) must be matched exactly: 2.0001 is not 2."""
+    if spec.rel_tol is None and spec.abs_tol is None and exact_form is not None and _terminating(exact_form):
+        return EXACT_REL, EXACT_ABS
     rel = mpmath.mpf(spec.rel_tol if spec.rel_tol is not None else DEFAULT_REL_TOL)
     if spec.abs_tol is not None:
         abs_ = mpmath.mpf(spec.abs_tol)
@@ -348,8 +466,9 @@ def _number(text: str, field: str):
 
 def _value(parsed: Parsed):
     """A constant's value, from its unevaluated form so that log(0) fails as a logarithm,
-    not as SymPy's complex infinity."""
-    return evaluate(parsed.to_sympy(evaluate=False), Evaluation({}))
+    not as SymPy's complex infinity. Recomputed with more digits while cancellation eats them
+    (cosh(100)² − sinh(100)² is 1)."""
+    return evaluate_stable(parsed.to_sympy(evaluate=False), Evaluation({}))
 
 
 def _numeric_diagnosis(value, reference, rel, abs_) -> diagnose.Diagnosis | None:
@@ -372,6 +491,9 @@ def _check_numeric(spec: ExerciseSpec, answer: str) -> Verdict:
     reading = _scalar_reading(answer, ())
     try:
         value = _value(reading.parsed)
+    except Imprecise:
+        return reading.verdict("invalid", "Your answer cannot be evaluated precisely enough to check it: "
+                                          "write it in a simpler form.", diagnosis="imprecise")
     except Undefined as err:
         return reading.verdict("invalid", f"Your answer has no value: {err.reason}.")
     rel, abs_ = _tolerances(spec, reference)
@@ -433,12 +555,15 @@ def _compare_entries(spec: ExerciseSpec, variables: tuple[str, ...], ref_entries
     Returns the results and, for numeric entries, (value, reference) pairs (None: no value)."""
     symbolic = bool(variables) and any(e.free_symbols for _, e in ref_entries)
     if symbolic:
-        probe = _probe(spec, variables, tuple(e for _, e in ref_entries), seed)
+        probe = _probe(spec, repr([g for _, g in got_entries]), variables, tuple(e for _, e in ref_entries), seed,
+                       tuple(g for _, g in got_entries))
     results: list[EntryResult] = []
     values: list = []
     for (index, ref), (_, got) in zip(ref_entries, got_entries):
         if symbolic:
-            ok = first_difference(probe.values(got), _values(probe, ref)) is None
+            result = compare(probe, got, ref, probe.values(got), probe.values(ref))
+            ok = (result.difference is None and result.resolved >= MIN_RESOLVED
+                  and confirm_equal(got, ref, probe))
             results.append(EntryResult(index, ok))
             continue
         try:
@@ -451,7 +576,7 @@ def _compare_entries(spec: ExerciseSpec, variables: tuple[str, ...], ref_entries
             results.append(EntryResult(index, False, f"{_entry_name(index)} has no value ({err.reason})"))
             values.append(None)
             continue
-        rel, abs_ = _tolerances(spec, reference)
+        rel, abs_ = _tolerances(spec, reference, ref)
         ok = mpmath.fabs(value - reference) <= max(rel * mpmath.fabs(reference), abs_)
         results.append(EntryResult(index, ok, "" if ok else f"{_entry_name(index)} is {format_value(value)}"))
         values.append((value, reference))

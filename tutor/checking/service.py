@@ -11,13 +11,34 @@ import multiprocessing
 import sys
 import threading
 import time
-from dataclasses import replace
+import os
+from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection
 
 from tutor.checking.spec import ExerciseSpec
 from tutor.checking.verdict import Verdict
 
 DEFAULT_BUDGET_S = 2.0
+
+
+# -- the worker's replies: one type per request ----------------------------------------------------
+
+@dataclass(frozen=True)
+class Pong:
+    """The worker is up and has imported the checker."""
+
+    pid: int
+
+
+@dataclass(frozen=True)
+class Preview:
+    """How a text is read (the live preview, a math block's 2-D form), with no judgement:
+    `reading.status` is "correct" when the text can be read, "invalid" with the reason if not."""
+
+    reading: Verdict
+
+
+Reply = Pong | Preview | Verdict
 MEMORY_LIMIT_BYTES = 2 * 1024**3
 _PRELOAD = ["tutor.checking.engine"]
 
@@ -44,17 +65,18 @@ def _serve(conn: Connection) -> None:
         except (EOFError, OSError):
             return
         op, payload = request
+        result: Reply
         try:
             if op == "check":
                 spec, answer, seed = payload
                 result = engine.check(spec, answer, seed)
             elif op == "preview":
                 text, variables = payload
-                result = engine.preview(text, variables)
+                result = Preview(engine.preview(text, variables))
             elif op == "formula":
-                result = engine.formula(payload)
+                result = Preview(engine.formula(payload))
             elif op == "ping":
-                result = Verdict(status="correct", message="pong")
+                result = Pong(os.getpid())
             else:
                 result = Verdict(status="invalid", message=f"unknown request {op!r}")
         except MemoryError:
@@ -134,21 +156,23 @@ class CheckService:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    def warm(self) -> None:
-        """Start the worker and wait until it answers, so the first real check is fast."""
-        self._call("ping", None, budget_s=30.0)
+    def warm(self) -> bool:
+        """Start the worker and wait until it answers, so the first real check is fast.
+        True when the worker replied."""
+        return isinstance(self._call("ping", None, budget_s=30.0), Pong)
 
     # -- requests -------------------------------------------------------------------------------------
     def check(self, spec: ExerciseSpec, answer: str, seed: int = 0) -> Verdict:
-        return self._call("check", (spec, answer, seed))
+        reply = self._call("check", (spec, answer, seed))
+        return reply if isinstance(reply, Verdict) else _unexpected(reply)
 
     def preview(self, text: str, variables: tuple[str, ...]) -> Verdict:
-        return self._call("preview", (text, tuple(variables)))
+        return _reading(self._call("preview", (text, tuple(variables))))
 
     def formula(self, text: str) -> Verdict:
-        return self._call("formula", text)
+        return _reading(self._call("formula", text))
 
-    def _call(self, op: str, payload, budget_s: float | None = None) -> Verdict:
+    def _call(self, op: str, payload, budget_s: float | None = None) -> Reply:
         budget = self.budget_s if budget_s is None else budget_s
         start = time.perf_counter()
         with self._lock:
@@ -173,7 +197,21 @@ class CheckService:
                                message=f"Checking took longer than {budget:g} s and was stopped; "
                                        "try a simpler form of your answer.",
                                elapsed_ms=round((time.perf_counter() - start) * 1000, 2))
-        return replace(result, elapsed_ms=round((time.perf_counter() - start) * 1000, 2))
+        if isinstance(result, Verdict):
+            return replace(result, elapsed_ms=round((time.perf_counter() - start) * 1000, 2))
+        return result
+
+
+def _reading(reply: Reply) -> Verdict:
+    """A Preview's reading; a failure (timeout, crash) arrives as a Verdict and is passed on."""
+    if isinstance(reply, Preview):
+        return reply.reading
+    return reply if isinstance(reply, Verdict) else _unexpected(reply)
+
+
+def _unexpected(reply: Reply) -> Verdict:
+    return Verdict(status="invalid", diagnosis="checker-error",
+                   message=f"The checker answered with {type(reply).__name__} where a verdict was expected.")
 
 
 def worker_pid(service: CheckService) -> int | None:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import builtins
 import json
+import re
 import sys
 
 from tutor.checking.spec import ExerciseSpec
 from tutor.checking.verdict import Verdict
+from tutor.commands.output import printable
 
 MODES = ("equivalent", "derivative", "antiderivative", "numeric")
 STATUS_WORDS = {"correct": "equivalent", "incorrect": "different", "invalid": "invalid"}
@@ -21,6 +24,9 @@ def register(subparsers, common: argparse.ArgumentParser) -> None:
         help="compare an answer with an expected expression",
         description="Decide whether ANSWER is equivalent to EXPECTED. Exit 0 equivalent, 1 different, 2 invalid.",
     )
+    # An answer such as -tan(x) starts with '-' but is not an option: only --long options and
+    # -h are options here, so anything else that starts with '-' is read as a positional.
+    parser._negative_number_matcher = re.compile(r"^-(?!-)(?!h$).+")
     parser.add_argument("expected", nargs="?", help="the reference; in derivative mode the function, "
                                                     "in antiderivative mode the integrand")
     parser.add_argument("answer", nargs="?", help="the answer to judge")
@@ -58,6 +64,9 @@ def build_spec(expected: str, mode: str, vars_text, var, domain, rel_tol, abs_to
     if mode == "numeric":
         return ExerciseSpec("numeric", answer=expected, rel_tol=rel_tol, abs_tol=abs_tol)
     if mode in ("derivative", "antiderivative"):
+        if var is None and len(variables) > 1:
+            raise ValueError(f"{expected!r} has several variables ({', '.join(variables)}): choose one with "
+                             f"--var, e.g. --var {variables[0]}")
         return ExerciseSpec(mode, function=expected, var=var or (variables[0] if variables else "x"),
                             variables=variables or ("x",), domain=domain)
     kind = "vector" if expected.lstrip().startswith("[") else "expression"
@@ -82,6 +91,9 @@ def verdict_json(verdict: Verdict) -> dict:
 
 
 def print_verdict(verdict: Verdict, word: str, out=sys.stdout) -> None:
+    def print(line: str, file=out) -> None:  # noqa: A001 - every line may echo the learner's text
+        builtins.print(printable(line), file=file)
+
     print(word, file=out)
     if verdict.pretty:
         print("read as:", file=out)
@@ -106,7 +118,11 @@ def run(args: argparse.Namespace) -> int:
     if args.expected is None or args.answer is None:
         print("tutor compare: EXPECTED and ANSWER are required (or use --batch)", file=sys.stderr)
         return 2
-    spec = build_spec(args.expected, args.mode, args.vars, args.var, args.domain, args.rel_tol, args.abs_tol)
+    try:
+        spec = build_spec(args.expected, args.mode, args.vars, args.var, args.domain, args.rel_tol, args.abs_tol)
+    except ValueError as exc:
+        print(f"tutor compare: {printable(str(exc))}", file=sys.stderr)
+        return 2
     with CheckService() as service:
         verdict = service.check(spec, args.answer)
     if args.json:

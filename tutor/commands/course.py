@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from tutor.commands import common
+from tutor.commands.output import printable
 
 if TYPE_CHECKING:
     from tutor.checking.verdict import Verdict
@@ -293,7 +294,7 @@ def run_check(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps(refusal_json(args.exercise, exc.message, exc.reason), ensure_ascii=False))
         else:
-            print(f"tutor check: {exc.message}", file=sys.stderr)
+            print(printable(f"tutor check: {exc.message}"), file=sys.stderr)
         return EXIT_BY_STATUS["invalid"]
     with _service() as service:
         verdict = decide(service, exercise, part, args.answer)
@@ -307,7 +308,7 @@ def run_check(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(verdict_json(args.exercise, verdict), ensure_ascii=False))
     else:
-        print(format_verdict(args.exercise, args.answer, verdict))
+        print(printable(format_verdict(args.exercise, args.answer, verdict)))  # the answer is echoed
     return EXIT_BY_STATUS.get(verdict.status, 2)
 
 

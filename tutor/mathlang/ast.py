@@ -123,22 +123,49 @@ def render(node: Node) -> str:
 
 def names_in(node: Node) -> set[str]:
     """Every variable name used in the tree."""
-    if isinstance(node, Var):
-        return {node.name}
-    children: tuple[Node, ...] = ()
+    return {n.name for n in walk(node) if isinstance(n, Var)}
+
+
+def children(node: Node) -> tuple[Node, ...]:
     if isinstance(node, Call):
-        children = node.args
-    elif isinstance(node, BinOp):
-        children = (node.left, node.right)
-    elif isinstance(node, Neg):
-        children = (node.operand,)
-    elif isinstance(node, Pow):
-        children = (node.base, node.exponent)
-    elif isinstance(node, Vector):
-        children = node.items
-    elif isinstance(node, Relation):
-        children = node.operands
-    out: set[str] = set()
-    for child in children:
-        out |= names_in(child)
-    return out
+        return node.args
+    if isinstance(node, BinOp):
+        return (node.left, node.right)
+    if isinstance(node, Neg):
+        return (node.operand,)
+    if isinstance(node, Pow):
+        return (node.base, node.exponent)
+    if isinstance(node, Vector):
+        return node.items
+    if isinstance(node, Relation):
+        return node.operands
+    return ()
+
+
+def walk(node: Node):
+    """Every node of the tree, parents before children, without recursion."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(reversed(children(current)))
+
+
+def replace_nodes(node: Node, change) -> Node:
+    """The tree with each node for which `change(node)` returns a node replaced by it."""
+    new = change(node)
+    if new is not None:
+        return new
+    if isinstance(node, Call):
+        return Call(node.func, tuple(replace_nodes(a, change) for a in node.args), node.known)
+    if isinstance(node, BinOp):
+        return BinOp(node.op, replace_nodes(node.left, change), replace_nodes(node.right, change))
+    if isinstance(node, Neg):
+        return Neg(replace_nodes(node.operand, change))
+    if isinstance(node, Pow):
+        return Pow(replace_nodes(node.base, change), replace_nodes(node.exponent, change))
+    if isinstance(node, Vector):
+        return Vector(tuple(replace_nodes(i, change) for i in node.items))
+    if isinstance(node, Relation):
+        return Relation(tuple(replace_nodes(o, change) for o in node.operands), node.ops)
+    return node

@@ -11,22 +11,23 @@ from fractions import Fraction
 import mpmath
 import sympy
 
-from tutor.mathlang import functions as custom
-from tutor.mathlang.ast import BinOp, Call, Const, Neg, Node, Num, Pow, Relation, Var, Vector
+from tutor.mathlang.ast import (
+    BinOp,
+    Call,
+    Const,
+    Neg,
+    Node,
+    Num,
+    Pow,
+    Relation,
+    Var,
+    Vector,
+)
 from tutor.mathlang.errors import MathError
+from tutor.mathlang.table import BUILDERS
 
 MAX_EXPONENT = 10_000  # |n| in x^n
 MAX_RESULT_DIGITS = 10_000  # digits of an exact a^n
-
-_FUNCTIONS = {
-    "sin": sympy.sin, "cos": sympy.cos, "tan": sympy.tan, "sec": sympy.sec, "csc": sympy.csc,
-    "cot": sympy.cot, "asin": sympy.asin, "acos": sympy.acos, "atan": sympy.atan,
-    "sinh": sympy.sinh, "cosh": sympy.cosh, "tanh": sympy.tanh, "sech": sympy.sech,
-    "exp": sympy.exp, "sqrt": sympy.sqrt, "abs": sympy.Abs, "sign": sympy.sign, "erf": sympy.erf,
-    "step": lambda x: sympy.Heaviside(x, sympy.S.Half),
-    "sigmoid": custom.sigmoid, "relu": custom.relu, "softplus": custom.softplus,
-    "max": sympy.Max, "min": sympy.Min,
-}
 
 _symbol_cache: dict[str, sympy.Symbol] = {}
 
@@ -74,6 +75,16 @@ def _decimal(node: Num):
     return sympy.Float(value, dps)
 
 
+def _terms(node: Node) -> list[tuple[int, Node]]:
+    """The signed terms of a left-nested chain a ± b ± c..., walked without recursion."""
+    terms: list[tuple[int, Node]] = []
+    while isinstance(node, BinOp) and node.op in "+-":
+        terms.append((1 if node.op == "+" else -1, node.right))
+        node = node.left
+    terms.append((1, node))
+    return terms[::-1]
+
+
 def _build(node: Node, display: bool = False):
     if isinstance(node, Num):
         value: Fraction = node.value
@@ -86,12 +97,13 @@ def _build(node: Node, display: bool = False):
         return sympy.pi if node.name == "pi" else sympy.E
     if isinstance(node, Neg):
         return -_build(node.operand, display)
+    if isinstance(node, BinOp) and node.op in "+-":
+        # A sum is one flat Add, however many terms: a nested chain would make printing recurse
+        # once per term (a 200-term sum is a valid answer).
+        return sympy.Add(*[term if sign > 0 else sympy.Mul(-1, term)
+                           for sign, term in ((s, _build(t, display)) for s, t in _terms(node))])
     if isinstance(node, BinOp):
         left, right = _build(node.left, display), _build(node.right, display)
-        if node.op == "+":
-            return sympy.Add(left, right)
-        if node.op == "-":
-            return sympy.Add(left, sympy.Mul(-1, right))
         if node.op == "*":
             return sympy.Mul(left, right)
         if display and left == 1:
@@ -103,13 +115,7 @@ def _build(node: Node, display: bool = False):
         args = [_build(a, display) for a in node.args]
         if not node.known:
             return sympy.Function(node.func)(*args)
-        if node.func == "log":
-            return sympy.log(*args)
-        if node.func == "log10":
-            return sympy.log(args[0], 10)
-        if node.func == "log2":
-            return sympy.log(args[0], 2)
-        return _FUNCTIONS[node.func](*args)
+        return BUILDERS[node.func](*args)
     if isinstance(node, Vector):
         return [_build(item, display) for item in node.items]
     if isinstance(node, Relation):

@@ -8,14 +8,14 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from tutor.mathlang.errors import MathError
-from tutor.mathlang.names import INVISIBLE, SUPERSCRIPTS
+from tutor.mathlang.names import ACCENTS, INVISIBLE, SUPERSCRIPTS, VULGAR_FRACTIONS
 
 MAX_LENGTH = 2000
 MAX_DIGITS = 100
 MAX_SCI_EXPONENT = 400
 
 # Unicode operators people paste or type, and what they mean.
-OPERATOR_ALIASES = {"·": "*", "×": "*", "⋅": "*", "∗": "*", "÷": "/", "−": "-", "–": "-", "≤": "<=",
+OPERATOR_ALIASES = {"·": "*", "×": "*", "⋅": "*", "∗": "*", "∙": "*", "•": "*", "÷": "/", "−": "-", "–": "-", "≤": "<=",
                     "≥": ">=", "≠": "!="}
 OPERATORS = ("**", "<=", ">=", "!=", "+", "-", "*", "/", "^", "(", ")", "[", "]", ",", "|", "=",
              "<", ">", "√", "'")
@@ -23,7 +23,35 @@ OPERATORS = ("**", "<=", ">=", "!=", "+", "-", "*", "/", "^", "(", ")", "[", "]"
 _DIGITS = frozenset("0123456789")
 _NUMBER = re.compile(r"([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
 _NAME_START = re.compile(r"[A-Za-z_\u0370-\u03ff]")
-_NAME = re.compile(r"[A-Za-z_\u0370-\u03ff][A-Za-z0-9_\u0370-\u03ff]*")
+_NAME_PART = re.compile(r"[A-Za-z0-9_\u0370-\u03ff]")
+
+
+def _accented(ch: str) -> str | None:
+    """ŷ -> y_hat: a Latin letter with accents we name, as one precomposed character."""
+    decomposed = unicodedata.normalize("NFD", ch)
+    base, marks = decomposed[0], decomposed[1:]
+    if marks and base.isascii() and base.isalpha() and all(m in ACCENTS for m in marks):
+        return base + "".join(ACCENTS[m] for m in marks)
+    return None
+
+
+def _read_name(text: str, start: int) -> tuple[str, int]:
+    """A name from `start`: letters, digits and _, with accented letters spelled out (x̄ -> x_bar)."""
+    out: list[str] = []
+    j = start
+    while j < len(text):
+        ch = text[j]
+        spelled = _accented(ch)
+        if spelled is not None:
+            out.append(spelled)
+        elif ch in ACCENTS and out:  # a combining accent after the letter it decorates
+            out.append(ACCENTS[ch])
+        elif _NAME_PART.match(ch) and (out or not ch.isdigit()):
+            out.append(ch)
+        else:
+            break
+        j += 1
+    return "".join(out), j
 
 
 @dataclass(frozen=True)
@@ -89,11 +117,15 @@ def tokenize(text: str) -> list[Token]:
             tokens.append(Token("sup", plain, col, raw=text[i:j]))
             i = j
             continue
-        if _NAME_START.match(ch):
-            match = _NAME.match(text, i)
-            assert match is not None
-            tokens.append(Token("name", match.group(0), col, raw=match.group(0)))
-            i = match.end()
+        if ch in VULGAR_FRACTIONS:
+            numerator, denominator = VULGAR_FRACTIONS[ch]
+            tokens.append(Token("num", f"{numerator}/{denominator}", col, Fraction(numerator, denominator), ch))
+            i += 1
+            continue
+        if _NAME_START.match(ch) or _accented(ch):
+            name, end = _read_name(text, i)
+            tokens.append(Token("name", name, col, raw=text[i:end]))
+            i = end
             continue
         op = OPERATOR_ALIASES.get(ch)
         if op is not None:

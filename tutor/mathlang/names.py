@@ -20,6 +20,13 @@ FUNCTIONS: dict[str, tuple[str, tuple[int, ...]]] = {
     "cosh": ("cosh", (1,)),
     "tanh": ("tanh", (1,)),
     "sech": ("sech", (1,)),
+    "csch": ("csch", (1,)),
+    "coth": ("coth", (1,)),
+    "acot": ("acot", (1,)),
+    "arccot": ("acot", (1,)),
+    # Inverse hyperbolics under every common spelling: asinh, arsinh (ISO), arcsinh.
+    **{f"{prefix}{name}": (f"a{name}", (1,)) for name in ("sinh", "cosh", "tanh", "coth")
+       for prefix in ("a", "ar", "arc")},
     "exp": ("exp", (1,)),
     "ln": ("log", (1,)),
     "log": ("log", (1, 2)),  # natural log; log(x, b) is log base b
@@ -71,6 +78,14 @@ FORBIDDEN = {
     "evalf": "type the expression itself",
     "factorial": "factorials are not part of the answer language",
 }
+
+# Vulgar fractions are numbers: ½x is x/2.
+VULGAR_FRACTIONS = {"½": (1, 2), "⅓": (1, 3), "⅔": (2, 3), "¼": (1, 4), "¾": (3, 4), "⅕": (1, 5),
+                    "⅖": (2, 5), "⅗": (3, 5), "⅘": (4, 5), "⅙": (1, 6), "⅚": (5, 6), "⅛": (1, 8),
+                    "⅜": (3, 8), "⅝": (5, 8), "⅞": (7, 8)}
+
+# Accents typed on a letter (ŷ, or y + a combining circumflex) name a decorated variable: y_hat.
+ACCENTS = {"\u0302": "_hat", "\u0304": "_bar", "\u0303": "_tilde", "\u0307": "_dot"}
 
 SUPERSCRIPTS = {
     "⁰": "0", "¹": "1", "²": "2", "³": "3", "⁴": "4", "⁵": "5", "⁶": "6", "⁷": "7",

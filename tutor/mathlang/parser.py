@@ -6,6 +6,7 @@ names such as `xy`) are recorded as notes, so the preview can show them.
 
 from __future__ import annotations
 
+import re
 from fractions import Fraction
 
 from tutor.mathlang.ast import BinOp, Call, Const, Neg, Node, Num, Pow, Relation, Var, Vector, render
@@ -17,6 +18,9 @@ MAX_DEPTH = 100
 RELATIONS = ("=", "<", ">", "<=", ">=", "!=")
 
 _SUM, _PRODUCT, _POWER = 10, 20, 30
+# Superscript exponents: a sign, digits and/or letters, then an optional ±digits (ⁿ⁻¹).
+_GLUED_NUMBER = re.compile(r"([A-Za-z]+)([0-9]+)")
+_SUPERSCRIPT = re.compile(r"([+-]?)(\d*)([a-z]*)(?:(?<=[0-9a-z])([+-])(\d+))?")
 
 
 def _describe(tok: Token) -> str:
@@ -208,14 +212,21 @@ class _Parser:
         return Vector(tuple(items))
 
     def superscript(self, tok: Token) -> Node:
-        text = tok.text
-        sign = -1 if text.startswith("-") else 1
-        body = text.lstrip("+-")
-        if body.isdigit():
-            return Num(Fraction(sign * int(body)), text)
-        if body and body.isalpha() and len(body) == 1 and sign == 1:
-            return self.resolve_plain_name(body, tok)
-        raise self.error(f"cannot read the superscript '{tok.raw}' at column {tok.column}", tok)
+        """An exponent typed in superscripts: ², ⁻¹, ˣ, ⁻ˣ, ⁿ⁻¹, ²ˣ (digits, then letters, then ±...)."""
+        match = _SUPERSCRIPT.fullmatch(tok.text)
+        if match is None:
+            raise self.error(f"cannot read the superscript '{tok.raw}' at column {tok.column}", tok)
+        sign, digits, letters, rest_sign, rest_digits = match.groups()
+        factors: list[Node] = [Num(Fraction(int(digits)), digits)] if digits else []
+        factors += [self.resolve_plain_name(letter, tok) for letter in letters]
+        node = factors[0]
+        for factor in factors[1:]:
+            node = BinOp("*", node, factor)
+        if sign == "-":
+            node = self.negate(node)
+        if rest_sign:
+            node = BinOp(rest_sign, node, Num(Fraction(int(rest_digits)), rest_digits))
+        return node
 
     def single_argument(self, fn_tok: Token, shown: str) -> Node:
         """The argument of `sin x` or `√x`: one operand, with its own powers (sin x² is sin(x²))."""
@@ -274,6 +285,13 @@ class _Parser:
         pieces = self.split(name)
         if pieces:
             return self.split_product(tok, pieces)
+        glued = _GLUED_NUMBER.fullmatch(name)
+        if glued and glued.group(1) in FUNCTIONS and 1 in FUNCTIONS[glued.group(1)][1]:
+            # ln2, sin30: a function with its number typed against it.
+            fn, digits = FUNCTIONS[glued.group(1)][0], glued.group(2)
+            node = Call(fn, (Num(Fraction(int(digits)), digits),))
+            self.note(f"{name} is read as {render(node)}")
+            return node
         if self.allow_unknown and self.peek().is_op("(") and len(name) == 1:
             return self.unknown_call(tok)
         return self.resolve_plain_name(name, tok)
@@ -326,7 +344,17 @@ class _Parser:
                 factors.append(node)
                 shown.append(render(node))
             i += 1
-        self.note(f"'{tok.text}' is read as {'·'.join(shown)}")
+        # A power binds to the last letter of the run, as in every textbook: xy^2 is x·y², xe^x is x·eˣ.
+        nxt = self.peek()
+        if nxt.is_op("^") or nxt.kind == "sup":
+            self.advance()
+            exponent = self.expression(_POWER - 1) if nxt.kind == "op" else self.superscript(nxt)
+            factors[-1] = Pow(factors[-1], exponent)
+            shown[-1] = render(factors[-1])
+            typed = f"{tok.raw}{nxt.raw}" if nxt.kind == "sup" else f"{tok.raw}^{render(Pow(Var('_'), exponent))[2:]}"
+            self.note(f"{typed} is read as {'·'.join(shown)}: the power applies to the last letter only")
+        else:
+            self.note(f"'{tok.text}' is read as {'·'.join(shown)}")
         product = factors[0]
         for factor in factors[1:]:
             product = BinOp("*", product, factor)

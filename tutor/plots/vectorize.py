@@ -3,8 +3,8 @@
 Why not `lambdify`: it generates Python source and execs it; lesson and learner text must never
 reach an exec. Why not `tutor.checking.numeval`: 40-digit mpmath is right for deciding answers
 but ~1000x too slow for a few thousand plot points. The walk knows exactly the functions of the
-answer language (plus what SymPy's `diff` makes of them: Heaviside, DiracDelta, sign) and refuses
-anything else.
+answer language (plus what SymPy's `diff` makes of them: Heaviside, DiracDelta, sign), read from
+the one function table `tutor.mathlang.table`, and refuses anything else.
 
 Real arithmetic only, as in the checker: a negative base to a fractional power is undefined
 except odd roots (cube root of -8 is -2), and any complex, infinite or 0/0 result becomes NaN.
@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 import sympy
 
-from tutor.mathlang import functions as custom
+from tutor.mathlang.table import lookup
 
 
 class PlotError(ValueError):
@@ -67,42 +67,6 @@ def _number(expr) -> Node:
     return _const(_NAN)  # zoo, oo, nan: "division by zero or an infinite value"
 
 
-def _log(a):
-    return np.log(np.where(a > 0, a, _NAN))
-
-
-def _sigmoid(a):
-    # exp(-log(1 + e^-a)): no overflow for large |a|, full relative precision in both tails.
-    return np.exp(-np.logaddexp(0.0, -a))
-
-
-_erf = np.frompyfunc(math.erf, 1, 1)  # NumPy has no erf; few points, so a ufunc wrapper is fine
-
-
-def _erf_float(a):
-    return np.asarray(_erf(a), dtype=float) if np.ndim(a) else np.float64(math.erf(float(a)))
-
-
-# f(argument) with no discontinuity to track.
-_SMOOTH: dict[type, Callable] = {
-    sympy.sin: np.sin, sympy.cos: np.cos, sympy.atan: np.arctan,
-    sympy.asin: np.arcsin, sympy.acos: np.arccos,  # NaN outside [-1, 1]
-    sympy.sinh: np.sinh, sympy.cosh: np.cosh, sympy.tanh: np.tanh,
-    sympy.sech: lambda a: 1.0 / np.cosh(a),
-    sympy.exp: np.exp, sympy.log: _log, sympy.erf: _erf_float, sympy.Abs: np.abs,
-    custom.sigmoid: _sigmoid, custom.softplus: lambda a: np.logaddexp(0.0, a),
-    custom.relu: lambda a: np.maximum(a, 0.0),
-}
-# f(argument), with a pole or a jump where `watch(argument)` changes sign.
-_JUMPY: dict[type, tuple[Callable, Callable]] = {
-    sympy.tan: (np.tan, np.cos), sympy.sec: (lambda a: 1.0 / np.cos(a), np.cos),
-    sympy.csc: (lambda a: 1.0 / np.sin(a), np.sin), sympy.cot: (lambda a: np.cos(a) / np.sin(a), np.sin),
-    sympy.sign: (np.sign, lambda a: a),
-    # The spike of a delta is not drawable: 0 away from its point, a gap at it.
-    sympy.DiracDelta: (lambda a: np.where(a == 0, _NAN, 0.0), lambda a: a),
-}
-
-
 def compile_expr(expr, variables: Sequence[sympy.Symbol]) -> Node:
     """The closure tree of `expr`. Raises PlotError for a function the plotter does not know."""
     allowed = set(variables)
@@ -138,48 +102,20 @@ def _compile(expr, allowed: set) -> Node:
     if expr.is_Pow:
         return _power(expr, allowed)
     func = expr.func
-    if func in _SMOOTH:
-        f, arg = _SMOOTH[func], _one_argument(expr, allowed)
-        return lambda run: f(arg(run))
-    if func in _JUMPY:
-        (f, watch), arg = _JUMPY[func], _one_argument(expr, allowed)
+    entry = lookup(func)
+    if entry is not None:
+        # One table for every evaluator: the entry's NumPy form, with every argument.
+        args = [_compile(a, allowed) for a in expr.args]
+        f, watch = entry.np, entry.watch
 
-        def jumpy(run):
-            a = arg(run)
-            run.sign_change(watch(a))
-            return f(a)
+        def call(run):
+            values = [a(run) for a in args]
+            if watch is not None:
+                run.sign_change(watch(values[0]))  # a pole or a jump: do not join across it
+            return f(*values)
 
-        return jumpy
-    if func is sympy.Heaviside:
-        arg = _compile(expr.args[0], allowed)
-        at_zero = _compile(expr.args[1], allowed) if len(expr.args) > 1 else _const(0.5)
-
-        def step(run):
-            a = arg(run)
-            run.sign_change(a)
-            return np.where(a > 0, 1.0, np.where(a < 0, 0.0, at_zero(run)))
-
-        return step
-    if func in (sympy.Max, sympy.Min):
-        parts = [_compile(a, allowed) for a in expr.args]
-        pick = np.maximum if func is sympy.Max else np.minimum  # both propagate NaN
-
-        def extreme(run):
-            result = parts[0](run)
-            for p in parts[1:]:
-                result = pick(result, p(run))
-            return result
-
-        return extreme
+        return call
     raise PlotError(f"cannot plot {func.__name__}(...)")
-
-
-def _one_argument(expr, allowed: set) -> Node:
-    if expr.func is sympy.DiracDelta:  # DiracDelta(x, k), the k-th derivative: same support
-        return _compile(expr.args[0], allowed)
-    if len(expr.args) != 1:
-        raise PlotError(f"{expr.func.__name__} takes one argument here, not {len(expr.args)}")
-    return _compile(expr.args[0], allowed)
 
 
 def _power(expr, allowed: set) -> Node:

@@ -99,3 +99,22 @@ def keep_aside(path: Path, prefix: str) -> Path:
     _link_or_copy(path, target)
     fsync_dir(path.parent)
     return target
+
+
+def move_aside(path: Path, prefix: str, sidecars: tuple[str, ...] = ()) -> Path:
+    """Rename `path` to `<prefix>-<time>` in its folder, with its sidecar files (`path` + suffix,
+    such as an SQLite database's -wal and -shm) renamed to match, so the copy kept aside stays
+    whole. Call under the profile lock. Returns the new name."""
+    base = f"{prefix}-{stamp()}"
+    target = path.with_name(base)
+    n = 2
+    while target.exists():
+        target = path.with_name(f"{base}-{n}")
+        n += 1
+    for suffix in sidecars:
+        side = path.with_name(path.name + suffix)
+        if side.exists():
+            os.replace(side, target.with_name(target.name + suffix))
+    os.replace(path, target)
+    fsync_dir(path.parent)
+    return target

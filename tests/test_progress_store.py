@@ -3,7 +3,6 @@ reset/undo, import, profiles."""
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 import subprocess
@@ -15,11 +14,11 @@ from pathlib import Path
 import pytest
 
 from tutor.checking.verdict import Verdict
-from tutor.progress import database, fileio, model
-from tutor.progress import store as store_module
+from tutor.progress import backups, database, fileio, model
 from tutor.progress.errors import ProfileBusy, ProfileNameError, ReadOnlyProfile, SaveFileError
 from tutor.progress.schema import encode, loads
-from tutor.progress.store import ProgressStore, list_profiles, open_profile, record_check, validate_profile_name
+from tutor.progress.listing import list_profiles
+from tutor.progress.store import ProgressStore, open_profile, record_check, validate_profile_name
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "progress"
@@ -152,16 +151,16 @@ def test_backup_is_taken_after_the_first_write_on_schedule_and_on_close(tmp_path
     store = fresh(tmp_path)
     store.record_attempt("a/e1", "one", "incorrect")
     backup = store.paths.backup
-    assert store_module.backup_info(backup).summary.startswith("0 solved, 1 attempts, saved ")
+    assert backups.backup_info(backup).summary.startswith("0 solved, 1 attempts, saved ")
     store.record_attempt("a/e1", "two", "incorrect")  # not due yet: the backup stays as it was
-    assert [a.answer for a in store_module._read_backup(backup, "default").exercise("a/e1").attempts] == ["one"]
-    monkeypatch.setattr(store_module, "BACKUP_EVERY", 0.0)
+    assert [a.answer for a in backups.read_backup(backup, "default").exercise("a/e1").attempts] == ["one"]
+    monkeypatch.setattr(backups, "BACKUP_EVERY", 0.0)
     store.record_attempt("a/e1", "three", "incorrect")
-    assert len(store_module._read_backup(backup, "default").exercise("a/e1").attempts) == 3
-    monkeypatch.setattr(store_module, "BACKUP_EVERY", 3600.0)
+    assert len(backups.read_backup(backup, "default").exercise("a/e1").attempts) == 3
+    monkeypatch.setattr(backups, "BACKUP_EVERY", 3600.0)
     store.record_attempt("a/e1", "four", "incorrect")
     store.close()  # quitting backs up what was written since
-    assert len(store_module._read_backup(backup, "default").exercise("a/e1").attempts) == 4
+    assert len(backups.read_backup(backup, "default").exercise("a/e1").attempts) == 4
     # The backup is one self-contained file, and a kill during a backup leaves only a temporary.
     assert not backup.with_name(backup.name + "-wal").exists()
     torn = fileio.tmp_path(backup)

@@ -354,7 +354,7 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def run_profiles(args: argparse.Namespace) -> int:
-    from tutor.progress.store import list_profiles
+    from tutor.progress.listing import list_profiles
 
     folder = save_dir(args)
     current = profile_name(args)

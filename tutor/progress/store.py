@@ -26,7 +26,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import shutil
 import socket
 import sqlite3
 import sys
@@ -34,13 +33,13 @@ import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from filelock import FileLock, Timeout
 
-from tutor.progress import database, model
+from tutor.progress import backups, database, model
+from tutor.progress.backups import backup_info, copy_database, read_backup
 from tutor.progress.errors import (
     BackupInfo,
     FutureVersionError,
@@ -52,7 +51,7 @@ from tutor.progress.errors import (
     SaveFileError,
     SchemaError,
 )
-from tutor.progress.fileio import fsync_dir, move_aside, stale_temporaries, tmp_path, write_durably
+from tutor.progress.fileio import fsync_dir, move_aside, stale_temporaries
 from tutor.progress.model import ExerciseProgress, Profile
 from tutor.progress.schema import CURRENT_VERSION, encode, loads
 
@@ -62,7 +61,6 @@ if TYPE_CHECKING:
 
 DEFAULT_PROFILE = "default"
 LOCK_TIMEOUT = 10.0  # a holder keeps the lock for milliseconds; 10 s means it is stuck
-BACKUP_EVERY = 15 * 60.0  # seconds; a backup costs a full copy, so not on every write
 SIDECARS = ("-wal", "-shm")
 HOLDER_BYTES = 320
 _NAME = re.compile(r"[A-Za-z0-9_-]{1,40}")
@@ -116,64 +114,6 @@ class MergeSummary:
     attempts_added: int
 
 
-def _saved_text(updated: str) -> str:
-    try:
-        return model.parse_time(updated).astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    except ValueError:
-        return "time unknown"
-
-
-def describe(profile: Profile) -> str:
-    t = model.totals(profile)
-    return f"{t.solved} solved, {t.attempts} attempts, saved {_saved_text(profile.updated)}"
-
-
-def _describe_database(path: Path) -> str:
-    """The summary line of a database, read-only, counted by SQLite rather than loaded."""
-    version = database.version_of(path)
-    if version > database.VERSION:
-        raise FutureVersionError(version, database.VERSION)
-    if version == 0:
-        return describe(model.new_profile(path.stem))
-    conn = database.connect_read_only(path)
-    try:
-        database.check_tables(conn)
-        solved, attempts, updated = database.summary(conn)
-    finally:
-        conn.close()
-    return f"{solved} solved, {attempts} attempts, saved {_saved_text(updated)}"
-
-
-def _read_backup(path: Path, name: str) -> Profile:
-    """A backup's whole profile, validated; raises SchemaError (or OSError) when it is unusable."""
-    if path.name.endswith(".json.bak"):
-        return loads(path.read_bytes())[0]
-    version = database.version_of(path)
-    if version > database.VERSION:
-        raise FutureVersionError(version, database.VERSION)
-    conn = database.connect_read_only(path)
-    try:
-        database.check_tables(conn)
-        conn.execute("BEGIN")
-        return database.read_profile(conn, name)[0]
-    except sqlite3.DatabaseError as exc:
-        raise SchemaError("", str(exc)) from None
-    finally:
-        conn.close()
-
-
-def backup_info(path: Path) -> BackupInfo | None:
-    if not path.exists():
-        return None
-    try:
-        profile = _read_backup(path, path.name.split(".", 1)[0])
-    except SchemaError as exc:
-        return BackupInfo(path, False, str(exc))
-    except OSError as exc:
-        return BackupInfo(path, False, f"cannot be read: {exc.strerror or exc}")
-    return BackupInfo(path, True, describe(profile))
-
-
 def _in_place(change: Callable[[Profile], Any]) -> Callable[[Profile], tuple[Profile, Any]]:
     def run(profile: Profile) -> tuple[Profile, Any]:
         return profile, change(profile)
@@ -225,6 +165,9 @@ class ProgressStore:
 
     @property
     def profile(self) -> Profile:
+        shown = self._profile  # no lock once read: the UI thread must never wait for a write
+        if shown is not None:
+            return shown
         with self._thread_lock:
             if self._profile is None:
                 self._profile = self._read_all()
@@ -245,7 +188,8 @@ class ProgressStore:
                 self.profile  # noqa: B018 - reading sets `issue` if a row is damaged
             return self.issue
 
-    def _find(self) -> _Found:
+    def find(self) -> _Found:
+        """What is on disk for this profile, decided without changing anything."""
         p = self.paths
         try:
             version: int | None = database.version_of(p.main)
@@ -279,7 +223,7 @@ class ProgressStore:
         return _Found("database", version=version)
 
     def _open(self) -> LoadIssue | None:
-        found = self._find()
+        found = self.find()
         if found.kind == "issue":
             return found.issue
         if found.kind == "legacy":
@@ -599,24 +543,7 @@ class ProgressStore:
                                        backup=self._best_backup())
                 raise SaveFileError(self.paths.main, self.issue.what)
             target = self.paths.backup
-            tmp = tmp_path(target)
-            try:
-                copy = sqlite3.connect(tmp)
-                try:
-                    self._conn.backup(copy)
-                    copy.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
-                finally:
-                    copy.close()
-                fd = os.open(tmp, os.O_RDONLY)
-                try:
-                    os.fsync(fd)
-                finally:
-                    os.close(fd)
-                os.replace(tmp, target)
-            except BaseException:
-                tmp.unlink(missing_ok=True)
-                raise
-            fsync_dir(target.parent)
+            copy_database(self._conn, target)
             self._wrote = False
             return target
 
@@ -631,8 +558,8 @@ class ProgressStore:
         try:
             age = time.time() - os.stat(self.paths.backup).st_mtime
         except OSError:
-            age = BACKUP_EVERY
-        if age >= BACKUP_EVERY:
+            age = backups.BACKUP_EVERY
+        if age >= backups.BACKUP_EVERY:
             self._try_backup()
 
     # --- changes -----------------------------------------------------------------------------
@@ -837,7 +764,7 @@ class ProgressStore:
             if source is None:
                 raise ProgressError(f"there is no backup ({self.paths.backup})")
             try:
-                profile = _read_backup(source, self.name)
+                profile = read_backup(source, self.name)
             except SchemaError as exc:
                 raise SaveFileError(source, exc.what, exc.where) from None
             aside = self._keep_bad_file(issue)
@@ -902,58 +829,3 @@ def record_check(
         return store.record_verdict(exercise, part_key, answer, verdict)
     finally:
         store.close(backup=False)  # the write already took one if it was due
-
-
-@dataclass(frozen=True)
-class ProfileInfo:
-    name: str
-    path: Path
-    state: str  # "ok" | "corrupt" | "missing" | "future" | "unreadable"
-    summary: str  # describe() of the profile, or what is wrong
-
-
-def list_profiles(save_dir: Path | str) -> list[ProfileInfo]:
-    """Every profile with a save in the folder, read-only: nothing is migrated or repaired."""
-    folder = Path(save_dir)
-    if not folder.is_dir():
-        return []
-    names = set()
-    for path in folder.iterdir():
-        name = path.name.split(".", 1)[0]
-        if path.name[len(name):] in PROFILE_SUFFIXES:
-            try:
-                names.add(validate_profile_name(name))
-            except ProfileNameError:
-                continue  # not one of ours
-    found = []
-    for name in sorted(names):
-        store = ProgressStore(folder, name)
-        what = store._find()
-        if what.kind == "new":
-            continue  # only an old backup of a JSON save that was migrated long ago
-        if what.kind == "issue":
-            issue = what.issue
-            assert issue is not None
-            summary = issue.what
-            if issue.kind == "missing":
-                summary += (
-                    f"; a backup is available ({issue.backup.summary}): `tutor recover --backup` restores it"
-                    if issue.can_recover
-                    else "; its backup cannot be used either: `tutor recover --fresh` starts it over"
-                )
-            if issue.where:
-                summary = f"{issue.where}: {summary}"
-            found.append(ProfileInfo(name, issue.path, issue.kind, summary))
-        elif what.kind == "legacy":
-            assert what.legacy is not None
-            found.append(ProfileInfo(name, store.paths.legacy, "ok", describe(what.legacy)))
-        else:
-            try:
-                found.append(ProfileInfo(name, store.path, "ok", _describe_database(store.path)))
-            except FutureVersionError as exc:
-                found.append(ProfileInfo(name, store.path, "future", exc.what))
-            except (SchemaError, sqlite3.DatabaseError) as exc:
-                found.append(ProfileInfo(name, store.path, "corrupt", str(exc)))
-            except OSError as exc:
-                found.append(ProfileInfo(name, store.path, "unreadable", f"cannot be read: {exc.strerror or exc}"))
-    return found

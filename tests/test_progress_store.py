@@ -106,8 +106,9 @@ def test_record_check_refuses_when_the_save_is_bad(tmp_path, name, bad):
     exercise = Exercise("a/e1", "numeric", "p", (), (), "", 1, "h")
     with pytest.raises(SaveFileError) as info:
         record_check(tmp_path, "default", exercise, "", "1", Verdict("correct", ""))
-    assert "not saved" in str(info.value) and "tutor recover" in str(info.value)
+    assert "tutor recover --backup" in str(info.value)
     assert (tmp_path / name).read_bytes() == bad
+    assert [p.name for p in tmp_path.iterdir() if not p.name.endswith(".lock")] == [name]
 
 
 def test_a_write_reads_and_writes_the_same_few_rows_however_long_the_history(tmp_path):
@@ -202,6 +203,19 @@ def test_non_utf8_terminal_input_is_saved_and_read_back(tmp_path):
     assert p.exercises["a/e1"].attempts[0].message == "read as x\udcff"
     assert p.exercises["a/e1"].drafts == {"": "y\udcfe"}
     assert loads(reopen(tmp_path).export_text().encode())[0].exercises["a/e1"].attempts[0].answer == "x\udcff²"
+
+
+def test_an_id_that_is_not_valid_text_is_refused_not_a_crash(tmp_path):
+    store = fresh(tmp_path)
+    store.record_attempt("a/e1", "kept", "incorrect")
+    for change in (
+        lambda: store.record_attempt("a/\udcff", "x", "incorrect"),
+        lambda: store.set_position("\udcff", 1),
+        lambda: store.set_setting("\udcff", 1),
+    ):
+        with pytest.raises(SaveFileError):
+            change()
+    assert store.writable and answers(reopen(tmp_path)) == ["kept"]
 
 
 # --- atomic writes -------------------------------------------------------------------------

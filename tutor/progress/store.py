@@ -469,6 +469,8 @@ class ProgressStore:
                 with self._begin() as conn:
                     database.migrate(conn)  # a no-op, but on the profile's first write
                     yield conn
+            except UnicodeEncodeError as exc:  # an id with a lone surrogate: not from any lesson
+                raise SaveFileError(self.paths.main, f"could not be written: {exc.object!r} is not valid text") from None
             except FutureVersionError as exc:  # replaced by a newer tutor's database meanwhile
                 self.issue = LoadIssue("future", self.paths.main, exc.what)
                 raise ReadOnlyProfile(f"progress is not being saved: {self.issue.message}") from None
@@ -824,7 +826,7 @@ def record_check(
             if issue.can_start_fresh
             else "this tutor cannot save to it"
         )
-        raise SaveFileError(issue.path, f"{issue.what}; the attempt was not saved ({advice})", issue.where)
+        raise SaveFileError(issue.path, f"{issue.what} ({advice})", issue.where)
     try:
         return store.record_verdict(exercise, part_key, answer, verdict)
     finally:

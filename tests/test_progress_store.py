@@ -294,9 +294,16 @@ def _bad_database(kind: str, folder: Path) -> tuple[bytes, str]:
     if kind == "damaged-pages":
         good = _real_database(scratch)
         return good[:4096] + b"\xa5" * (len(good) - 4096), "malformed"
-    assert kind == "bad-row"
+    assert kind in ("bad-row", "unchecked-status")
     _real_database(scratch)
     conn = sqlite3.connect(scratch / "model.sqlite3")
+    if kind == "unchecked-status":  # edited past the CHECK constraints
+        conn.execute("PRAGMA ignore_check_constraints = ON")
+        conn.execute("UPDATE attempts SET status = 'done'")
+        conn.commit()
+        conn.execute("PRAGMA journal_mode = DELETE")
+        conn.close()
+        return (scratch / "model.sqlite3").read_bytes(), "attempts of 'a/e1'.status: expected one of"
     conn.execute("UPDATE exercises SET drafts = '{oops' WHERE exercise_id = 'a/e2'")
     conn.commit()
     conn.execute("PRAGMA journal_mode = DELETE")
@@ -304,7 +311,7 @@ def _bad_database(kind: str, folder: Path) -> tuple[bytes, str]:
     return (scratch / "model.sqlite3").read_bytes(), "exercises['a/e2'].drafts: not valid JSON"
 
 
-BAD_DATABASES = ["not-sqlite", "nul-bytes", "truncated", "other-app", "damaged-pages", "bad-row"]
+BAD_DATABASES = ["not-sqlite", "nul-bytes", "truncated", "other-app", "damaged-pages", "bad-row", "unchecked-status"]
 
 
 def _assert_read_only(store: ProgressStore) -> None:
@@ -347,7 +354,10 @@ def test_bad_database_gives_an_issue_and_is_never_changed(tmp_path, kind):
     _assert_read_only(store)
     store.close()
     assert path.read_bytes() == bad
-    assert [f for f in files(tmp_path) if f.startswith("default")] == ["default.sqlite3"] or kind == "bad-row"
+    assert [f for f in files(tmp_path) if f.startswith("default")] == ["default.sqlite3"] or kind in (
+        "bad-row",
+        "unchecked-status",
+    )
 
 
 @pytest.mark.parametrize("kind", BAD_DATABASES)
@@ -566,6 +576,17 @@ def test_a_migration_that_fails_leaves_the_json_save_to_migrate_again(tmp_path, 
     assert (tmp_path / "default.json").read_bytes() == original
     assert reopen(tmp_path).profile == loads(original)[0]
     assert not (tmp_path / "default.json").exists()
+
+
+def test_a_json_save_beside_a_database_of_another_program_is_an_issue_not_a_crash(tmp_path):
+    (tmp_path / "default.json").write_bytes((FIXTURES / "v2.json").read_bytes())
+    other = _other_app_database(tmp_path)
+    (tmp_path / "other.db").rename(tmp_path / "default.sqlite3")
+    store, issue = open_profile(tmp_path)
+    assert issue.kind == "corrupt" and "not a tutor save" in issue.message
+    store.close()
+    assert (tmp_path / "default.sqlite3").read_bytes() == other
+    assert (tmp_path / "default.json").exists()
 
 
 def test_a_migrated_json_save_left_in_place_by_a_crash_is_moved_aside_once(tmp_path):

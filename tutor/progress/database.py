@@ -215,6 +215,11 @@ _ATTEMPT_COLUMNS = "exercise_id, time, part, answer, status, diagnosis, message"
 def _record(row: tuple) -> ExerciseProgress:
     exercise_id, status, hints, revealed, first_solved, solved_hash, parts, drafts = row
     where = f"exercises[{exercise_id!r}]"
+    # The tables' CHECK constraints keep these right; a file made some other way is checked too.
+    if status not in STATUSES:
+        raise SchemaError(f"{where}.status", f"expected one of {', '.join(STATUSES)}")
+    if type(hints) is not int or hints < 0 or revealed not in (0, 1):
+        raise SchemaError(where, "hints_used or revealed out of range")
     return ExerciseProgress(
         status=status,
         attempts=[],
@@ -230,6 +235,10 @@ def _record(row: tuple) -> ExerciseProgress:
 def _attempt(row: tuple) -> Attempt:
     exercise_id, time, part, answer, status, diagnosis, message = row
     where = f"attempts of {exercise_id!r}"
+    if status not in VERDICT_STATUSES:
+        raise SchemaError(f"{where}.status", f"expected one of {', '.join(VERDICT_STATUSES)}")
+    if type(time) is not str or type(part) is not str:
+        raise SchemaError(where, "time and part must be text")
     return Attempt(
         time,
         _untext(answer, where),
@@ -297,7 +306,13 @@ def read_profile(conn: sqlite3.Connection, name: str, *, ids: Iterable[str] | No
         record = records.get(exercise_id)
         if record is None:
             raise SchemaError(f"attempts of {exercise_id!r}", "attempts of an exercise that has no record")
-        if type(answer) is str and type(message) is str and (diagnosis is None or type(diagnosis) is str):
+        if (
+            type(answer) is str
+            and type(message) is str
+            and (diagnosis is None or type(diagnosis) is str)
+            and status in VERDICT_STATUSES
+            and type(time) is str
+        ):
             record.attempts.append(Attempt(time, answer, status, part, diagnosis, message))
         else:
             record.attempts.append(_attempt(row))

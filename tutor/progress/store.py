@@ -31,7 +31,7 @@ import sqlite3
 import sys
 import threading
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator
@@ -236,10 +236,10 @@ class ProgressStore:
                 with self._locked(), self._begin() as conn:
                     database.migrate(conn)
             database.check_tables(self._conn)
+            self._finish_migration()
         except (SchemaError, sqlite3.DatabaseError) as exc:
             self._disconnect()
             return self._corrupt(self.paths.main, exc)
-        self._finish_migration()
         return None
 
     def _migrate_legacy(self, found: _Found) -> LoadIssue | None:
@@ -259,6 +259,9 @@ class ProgressStore:
                     found.legacy.name = self.name
                     database.write_changes(conn, before, found.legacy, 0, hashlib.sha256(found.legacy_raw).hexdigest())
                 self._finish_migration()
+        except SchemaError as exc:  # the database file there is not ours: leave both alone
+            self._disconnect()
+            return self._corrupt(p.main, exc)
         except (OSError, sqlite3.Error) as exc:
             self._disconnect()
             self._profile = found.legacy  # shown, but nothing can be saved
@@ -278,7 +281,7 @@ class ProgressStore:
         except OSError:
             return
         if row is not None and row[0] == digest:
-            with self._locked():
+            with self._locked(), suppress(FileNotFoundError):  # another tutor may have moved it
                 target = p.migrated
                 n = 2
                 while target.exists():

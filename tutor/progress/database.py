@@ -234,6 +234,17 @@ def _record(row: tuple) -> ExerciseProgress:
 
 def _attempt(row: tuple) -> Attempt:
     exercise_id, time, part, answer, status, diagnosis, message = row
+    # The hot path of reading a long history: plain text, as written, is taken as it is; only
+    # the rare BLOB (text with lone surrogates) or a wrong value goes through the checks below.
+    if (
+        type(answer) is str
+        and type(message) is str
+        and (diagnosis is None or type(diagnosis) is str)
+        and status in VERDICT_STATUSES
+        and type(time) is str
+        and type(part) is str
+    ):
+        return Attempt(time, answer, status, part, diagnosis, message)
     where = f"attempts of {exercise_id!r}"
     if status not in VERDICT_STATUSES:
         raise SchemaError(f"{where}.status", f"expected one of {', '.join(VERDICT_STATUSES)}")
@@ -299,23 +310,11 @@ def read_profile(conn: sqlite3.Connection, name: str, *, ids: Iterable[str] | No
     where, args = ("", ()) if lesson is None else ("WHERE exercise_id >= ? AND exercise_id < ?", (f"{lesson}/", f"{lesson}0"))
     profile.exercises = {row[0]: _record(row) for row in conn.execute(f"SELECT {_RECORD_COLUMNS} FROM exercises {where}", args)}
     records = profile.exercises
-    # The hot loop of opening a long history: plain text is taken as it is, and only the rare
-    # BLOB (text with lone surrogates) or a wrong type goes through the checks in _attempt.
     for row in conn.execute(f"SELECT {_ATTEMPT_COLUMNS} FROM attempts {where} ORDER BY id", args):
-        exercise_id, time, part, answer, status, diagnosis, message = row
-        record = records.get(exercise_id)
+        record = records.get(row[0])
         if record is None:
-            raise SchemaError(f"attempts of {exercise_id!r}", "attempts of an exercise that has no record")
-        if (
-            type(answer) is str
-            and type(message) is str
-            and (diagnosis is None or type(diagnosis) is str)
-            and status in VERDICT_STATUSES
-            and type(time) is str
-        ):
-            record.attempts.append(Attempt(time, answer, status, part, diagnosis, message))
-        else:
-            record.attempts.append(_attempt(row))
+            raise SchemaError(f"attempts of {row[0]!r}", "attempts of an exercise that has no record")
+        record.attempts.append(_attempt(row))
     return profile, revision
 
 

@@ -7,8 +7,9 @@ Each round starts `--writers` child processes on one profile. A child records at
 through `ProgressStore.record_attempt` and prints `ack <answer>` only after the call returned,
 that is after the attempt was durably written. After waiting for the children to be ready, the
 parent sleeps a random time, SIGKILLs them, collects every ack they printed, and reloads the
-profile: it must load without a problem and contain every acknowledged attempt. Exit status 0
-when every round passed.
+profile: it must load without a problem and contain every acknowledged attempt, and its backup
+(taken every BACKUP_EVERY by the children, so that kills also land inside backups) must be
+usable. Exit status 0 when every round passed.
 
 SIGKILL stops the process at any instruction, mid-transaction included; it does not simulate a
 power cut (the kernel still writes out what was written), which the fsync on every commit
@@ -50,9 +51,15 @@ class _WriteBehind:
             self.queue.clear()
 
 
+BACKUP_EVERY = 0.1  # seconds: the children back up often, so kills also land inside backups
+
+
 def child(save_dir: Path, tag: str) -> None:
     """Record attempts forever, acknowledging each after it is durable."""
+    from tutor.progress import backups
     from tutor.progress.store import open_profile
+
+    backups.BACKUP_EVERY = BACKUP_EVERY
 
     store, issue = open_profile(save_dir, PROFILE)
     if issue is not None:
@@ -81,6 +88,8 @@ def child(save_dir: Path, tag: str) -> None:
 def run(
     kills: int, writers: int, max_delay: float, folder: Path, seed: int, quiet: bool, sabotage: bool = False
 ) -> dict:
+    from tutor.progress.backups import backup_info
+    from tutor.progress.fileio import stale_temporaries
     from tutor.progress.store import open_profile
 
     rng = random.Random(seed)
@@ -95,6 +104,8 @@ def run(
         "missing": 0,
         "load_failures": 0,
         "attempts_stored": 0,
+        "mid_backup_kills": 0,
+        "bad_backups": 0,
         "failures": 0,
         "seconds": 0.0,
         "save_bytes": 0,
@@ -126,6 +137,13 @@ def run(
             proc.stdout.close()
             acked.update(line[4:] for line in lines if line.startswith("ack "))
         figures["rounds"] += 1
+        backup = folder / f"{PROFILE}.sqlite3.bak"
+        if stale_temporaries(backup):
+            figures["mid_backup_kills"] += 1  # a temporary copy left behind: killed inside a backup
+        info = backup_info(backup)
+        if info is not None and not info.usable:
+            figures["bad_backups"] += 1
+            problems.append(f"round {round_no}: the backup is not usable: {info.summary}")
         figures["kills"] += len(procs)
 
         store, issue = open_profile(folder, PROFILE)
@@ -190,6 +208,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  written but not yet acknowledged    : {figures['unacknowledged_found']}")
         print(f"  attempts in the save at the end     : {figures['attempts_stored']}")
         print(f"  load failures                       : {figures['load_failures']}")
+        print(f"  rounds killed inside a backup       : {figures['mid_backup_kills']}")
+        print(f"  unusable backups after a kill       : {figures['bad_backups']}")
         print(f"  final database (with log and backup): {figures['save_bytes'] / 1024:.0f} KiB")
         for problem in figures["problems"]:
             print(f"  FAIL {problem}")

@@ -62,7 +62,7 @@ if TYPE_CHECKING:
 DEFAULT_PROFILE = "default"
 LOCK_TIMEOUT = 10.0  # a holder keeps the lock for milliseconds; 10 s means it is stuck
 SIDECARS = ("-wal", "-shm")
-HOLDER_BYTES = 320
+HOLDER_BYTES = 320  # the lock file's text is padded to this, so it is overwritten, never truncated
 _NAME = re.compile(r"[A-Za-z0-9_-]{1,40}")
 # Names Windows reserves for devices: a file "con.sqlite3" cannot be created there.
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
@@ -336,16 +336,23 @@ class ProgressStore:
             return model.new_profile(self.name)
         return profile
 
-    def _read_record(self, exercise_id: str) -> ExerciseProgress:
+    def _read_record(self, exercise_id: str, written: ExerciseProgress) -> ExerciseProgress:
+        """The exercise's whole record after a write: from memory, or (when the profile was
+        never read, as in `tutor check`) its rows alone. `written` is what the write produced
+        (its state and the new attempts), returned if the rows cannot be read back."""
         with self._thread_lock:
             if self._profile is not None or self._conn is None:
                 return self.profile.exercise(exercise_id)
-            with self._begin(write=False) as conn:
-                record = database.read_records(conn, [exercise_id]).get(exercise_id)
-                if record is None:
-                    return ExerciseProgress()
-                record.attempts = database.read_attempts(conn, exercise_id)
-                return record
+            try:
+                with self._begin(write=False) as conn:
+                    record = database.read_records(conn, [exercise_id]).get(exercise_id)
+                    if record is None:
+                        return ExerciseProgress()
+                    record.attempts = database.read_attempts(conn, exercise_id)
+                    return record
+            except (SchemaError, sqlite3.DatabaseError) as exc:  # the write is committed all the same
+                self.issue = self._corrupt(self.paths.main, exc)
+                return written
 
     def refresh(self) -> bool:
         """Pick up changes another process wrote; True when the profile changed. If the
@@ -405,7 +412,7 @@ class ProgressStore:
         try:
             fd = os.open(self.paths.lock, os.O_WRONLY)
             try:
-                os.pwrite(fd, data, 0)
+                os.write(fd, data)  # at offset 0: the file was just opened
             finally:
                 os.close(fd)
         except OSError:
@@ -593,7 +600,7 @@ class ProgressStore:
         content_hash: str | None = None,
     ) -> ExerciseProgress:
         """Record a checked answer; returns the exercise's record once it is committed."""
-        self._small_change(
+        written = self._small_change(
             lambda p: model.apply_attempt(
                 p,
                 exercise_id,
@@ -607,7 +614,7 @@ class ProgressStore:
             ),
             exercise_id,
         )
-        return self._read_record(exercise_id)
+        return self._read_record(exercise_id, written)
 
     def record_verdict(self, exercise: Exercise, part_key: str, answer: str, verdict: Verdict) -> ExerciseProgress:
         """`record_attempt` for a course exercise and the checker's verdict."""
@@ -624,12 +631,14 @@ class ProgressStore:
 
     def record_hint(self, exercise_id: str, rung: int) -> ExerciseProgress:
         """Hint rung `rung` (1-based) was shown."""
-        self._small_change(lambda p: model.apply_hint(p, exercise_id, rung), exercise_id)
-        return self._read_record(exercise_id)
+        written = self._small_change(lambda p: model.apply_hint(p, exercise_id, rung), exercise_id)
+        return self._read_record(exercise_id, written)
 
     def record_reveal(self, exercise_id: str, content_hash: str | None = None) -> ExerciseProgress:
-        self._small_change(lambda p: model.apply_reveal(p, exercise_id, content_hash=content_hash), exercise_id)
-        return self._read_record(exercise_id)
+        written = self._small_change(
+            lambda p: model.apply_reveal(p, exercise_id, content_hash=content_hash), exercise_id
+        )
+        return self._read_record(exercise_id, written)
 
     def set_draft(self, exercise_id: str, text: str, part: str = "") -> None:
         """The text in an answer box. Writes only if it changed; debounce typing in the UI."""

@@ -8,8 +8,8 @@ through `ProgressStore.record_attempt` and prints `ack <answer>` only after the 
 that is after the attempt was durably written. After waiting for the children to be ready, the
 parent sleeps a random time, SIGKILLs them, collects every ack they printed, and reloads the
 profile: it must load without a problem and contain every acknowledged attempt, and its backup
-(taken every BACKUP_EVERY by the children, so that kills also land inside backups) must be
-usable. Exit status 0 when every round passed.
+(taken every BACKUP_EVERY by the children of every other round, so that kills also land inside
+backups) must be usable. Exit status 0 when every round passed.
 
 SIGKILL stops the process at any instruction, mid-transaction included; it does not simulate a
 power cut (the kernel still writes out what was written), which the fsync on every commit
@@ -51,7 +51,7 @@ class _WriteBehind:
             self.queue.clear()
 
 
-BACKUP_EVERY = 0.1  # seconds: the children back up often, so kills also land inside backups
+BACKUP_EVERY = 0.1  # seconds: in odd rounds the children back up this often, so kills land inside backups
 
 
 def child(save_dir: Path, tag: str) -> None:
@@ -59,7 +59,8 @@ def child(save_dir: Path, tag: str) -> None:
     from tutor.progress import backups
     from tutor.progress.store import open_profile
 
-    backups.BACKUP_EVERY = BACKUP_EVERY
+    if os.environ.get("TUTOR_CRASH_BACKUPS"):
+        backups.BACKUP_EVERY = BACKUP_EVERY
 
     store, issue = open_profile(save_dir, PROFILE)
     if issue is not None:
@@ -118,7 +119,11 @@ def run(
                 [sys.executable, __file__, "--child", str(folder), f"r{round_no}w{w}"],
                 stdout=subprocess.PIPE,
                 text=True,
-                env={**os.environ, "TUTOR_CRASH_SABOTAGE": "1"} if sabotage else None,
+                env={
+                    **os.environ,
+                    **({"TUTOR_CRASH_SABOTAGE": "1"} if sabotage else {}),
+                    **({"TUTOR_CRASH_BACKUPS": "1"} if round_no % 2 else {}),
+                },
             )
             for w in range(writers)
         ]

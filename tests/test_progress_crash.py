@@ -1,8 +1,8 @@
 """A short run of benchmarks/crash_test.py, so CI kills a recording process too.
 
 The full run (300 kills) is `python benchmarks/crash_test.py`; this one does 20 rounds with two
-writers on the profile (backing up often, so kills land inside backups too), and checks the
-script does catch an unsafe writer.
+writers on the profile (backing up often in every other round, so kills land inside backups
+too), and checks the script does catch an unsafe writer.
 """
 
 from __future__ import annotations

@@ -13,8 +13,10 @@ Files in the save folder, for profile P:
     P.sqlite3.lock               the lock; it holds the pid of the last holder
     P.sqlite3.corrupt-<time>     a bad database, kept aside when the learner chose what to do
     P.sqlite3.bak-<time>         an old backup, kept aside when the learner started fresh
+    P.sqlite3.orphan-wal-<time>  the log of a database that was lost, kept aside on recovery
     P.json                       a save from before the database: moved into it on first open,
-    P.json.migrated                then kept under this name, unchanged
+    P.json.migrated                then kept under this name, unchanged (P.json.bak is left as
+                                   it was, and offered if neither P.sqlite3 nor P.json exists)
 
 A problem found on open never raises: `open_profile` returns the store and a `LoadIssue`, and
 the store stays read-only until the learner chooses `recover_from_backup()` or `start_fresh()`.

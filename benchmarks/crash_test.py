@@ -7,11 +7,13 @@ Each round starts `--writers` child processes on one profile. A child records at
 through `ProgressStore.record_attempt` and prints `ack <answer>` only after the call returned,
 that is after the attempt was durably written. After waiting for the children to be ready, the
 parent sleeps a random time, SIGKILLs them, collects every ack they printed, and reloads the
-profile: it must load without a problem and contain every acknowledged attempt. Exit status 0
-when every round passed.
+profile: it must load without a problem and contain every acknowledged attempt, and its backup
+(taken every BACKUP_EVERY by the children of every other round, so that kills also land inside
+backups) must be usable. Exit status 0 when every round passed.
 
-SIGKILL stops the process at any instruction, mid-write included; it does not simulate a power
-cut (the kernel still writes out what was written), which fsync covers but this test cannot.
+SIGKILL stops the process at any instruction, mid-transaction included; it does not simulate a
+power cut (the kernel still writes out what was written), which the fsync on every commit
+(`synchronous = FULL`) covers but this test cannot.
 """
 
 from __future__ import annotations
@@ -33,45 +35,61 @@ sys.path.insert(0, str(ROOT))
 PROFILE = "crash"
 
 
-def _naive_write(path: Path, data: bytes, *, backup: Path | None = None) -> None:
-    """What not to do: truncate the save file in place, then write it (fsync between halves, as
-    a slow disk would take its time)."""
-    with open(path, "wb") as f:
-        f.write(data[: len(data) // 2])
-        f.flush()
-        os.fsync(f.fileno())
-        f.write(data[len(data) // 2 :])
+class _WriteBehind:
+    """What not to do: acknowledge an attempt before it is written, flushing a queue of them
+    every tenth call (as a careless write-behind cache would)."""
+
+    def __init__(self, record):
+        self.record = record
+        self.queue: list[tuple] = []
+
+    def __call__(self, *args, **kwargs):
+        self.queue.append((args, kwargs))
+        if len(self.queue) >= 10:
+            for queued_args, queued_kwargs in self.queue:
+                self.record(*queued_args, **queued_kwargs)
+            self.queue.clear()
+
+
+BACKUP_EVERY = 0.1  # seconds: in odd rounds the children back up this often, so kills land inside backups
 
 
 def child(save_dir: Path, tag: str) -> None:
     """Record attempts forever, acknowledging each after it is durable."""
-    from tutor.progress import store as store_module
+    from tutor.progress import backups
     from tutor.progress.store import open_profile
 
-    if os.environ.get("TUTOR_CRASH_SABOTAGE"):
-        store_module.atomic_write = _naive_write  # to show the test catches an unsafe writer
+    if os.environ.get("TUTOR_CRASH_BACKUPS"):
+        backups.BACKUP_EVERY = BACKUP_EVERY
+
     store, issue = open_profile(save_dir, PROFILE)
     if issue is not None:
         print(f"issue {issue.message}", flush=True)
         return
+    record = store.record_attempt
+    if os.environ.get("TUTOR_CRASH_SABOTAGE"):
+        record = _WriteBehind(record)  # to show the test catches an unsafe writer
     print("ready", flush=True)
     n = 0
     while True:
         exercise_id = f"crash-{n % 7}/e{n % 11 + 1}"
         answer = f"{tag}-{n}"
         status = "correct" if n % 5 == 4 else ("invalid" if n % 5 == 3 else "incorrect")
-        store.record_attempt(exercise_id, answer, status, message=f"attempt {n}", content_hash=f"h{n % 3}")
+        record(exercise_id, answer, status, message=f"attempt {n}", content_hash=f"h{n % 3}")
         print(f"ack {answer}", flush=True)
         if n % 4 == 1:
             store.set_draft(exercise_id, f"draft {answer}")  # other write paths, not acknowledged
         if n % 9 == 2:
             store.record_hint(exercise_id, 1 + n % 3)
+        if n % 13 == 5:
+            store.set_position(f"crash-{n % 7}", n % 4, float(n % 50))
         n += 1
 
 
 def run(
     kills: int, writers: int, max_delay: float, folder: Path, seed: int, quiet: bool, sabotage: bool = False
 ) -> dict:
+    from tutor.progress.backups import backup_info
     from tutor.progress.fileio import stale_temporaries
     from tutor.progress.store import open_profile
 
@@ -86,7 +104,9 @@ def run(
         "unacknowledged_found": 0,
         "missing": 0,
         "load_failures": 0,
-        "mid_write_kills": 0,
+        "attempts_stored": 0,
+        "mid_backup_kills": 0,
+        "bad_backups": 0,
         "failures": 0,
         "seconds": 0.0,
         "save_bytes": 0,
@@ -99,7 +119,11 @@ def run(
                 [sys.executable, __file__, "--child", str(folder), f"r{round_no}w{w}"],
                 stdout=subprocess.PIPE,
                 text=True,
-                env={**os.environ, "TUTOR_CRASH_SABOTAGE": "1"} if sabotage else None,
+                env={
+                    **os.environ,
+                    **({"TUTOR_CRASH_SABOTAGE": "1"} if sabotage else {}),
+                    **({"TUTOR_CRASH_BACKUPS": "1"} if round_no % 2 else {}),
+                },
             )
             for w in range(writers)
         ]
@@ -118,9 +142,14 @@ def run(
             proc.stdout.close()
             acked.update(line[4:] for line in lines if line.startswith("ack "))
         figures["rounds"] += 1
+        backup = folder / f"{PROFILE}.sqlite3.bak"
+        if stale_temporaries(backup):
+            figures["mid_backup_kills"] += 1  # a temporary copy left behind: killed inside a backup
+        info = backup_info(backup)
+        if info is not None and not info.usable:
+            figures["bad_backups"] += 1
+            problems.append(f"round {round_no}: the backup is not usable: {info.summary}")
         figures["kills"] += len(procs)
-        if stale_temporaries(folder / f"{PROFILE}.json"):
-            figures["mid_write_kills"] += 1  # a temporary file left behind: killed inside a write
 
         store, issue = open_profile(folder, PROFILE)
         if issue is not None:
@@ -144,8 +173,8 @@ def run(
     figures["unacknowledged_found"] = len(found - acked)
     figures["failures"] = len(problems)
     figures["seconds"] = round(time.perf_counter() - start, 1)
-    path = folder / f"{PROFILE}.json"
-    figures["save_bytes"] = path.stat().st_size if path.exists() else 0
+    figures["attempts_stored"] = len(found)
+    figures["save_bytes"] = sum(p.stat().st_size for p in folder.glob(f"{PROFILE}.sqlite3*") if p.is_file())
     figures["problems"] = problems[:20]
     return figures
 
@@ -162,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=None)
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument(
-        "--sabotage", action="store_true", help="children write in place, unsafely: the test must then fail"
+        "--sabotage", action="store_true", help="children acknowledge before writing: the test must then fail"
     )
     args = parser.parse_args(argv)
     seed = args.seed if args.seed is not None else random.randrange(2**32)
@@ -182,9 +211,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  acknowledged attempts found         : {figures['acknowledged_found']}")
         print(f"  missing acknowledged attempts       : {figures['missing']}")
         print(f"  written but not yet acknowledged    : {figures['unacknowledged_found']}")
-        print(f"  rounds killed mid-write (tmp left)  : {figures['mid_write_kills']}")
+        print(f"  attempts in the save at the end     : {figures['attempts_stored']}")
         print(f"  load failures                       : {figures['load_failures']}")
-        print(f"  final save file                     : {figures['save_bytes'] / 1024:.0f} KiB")
+        print(f"  rounds killed inside a backup       : {figures['mid_backup_kills']}")
+        print(f"  unusable backups after a kill       : {figures['bad_backups']}")
+        print(f"  final database (with log and backup): {figures['save_bytes'] / 1024:.0f} KiB")
         for problem in figures["problems"]:
             print(f"  FAIL {problem}")
         print("  RESULT:", "PASS" if ok else "FAIL")

@@ -212,8 +212,9 @@ def test_the_installed_command(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["status"] == "correct"
-    saved = json.loads((tmp_path / "default.json").read_text())
-    assert saved["exercises"]["slopes/e1"]["status"] == "solved"
+    from tutor.progress import open_profile
+
+    assert open_profile(tmp_path)[0].profile.exercises["slopes/e1"].status == "solved"
 
 
 def test_no_save_writes_nothing(tmp_path):

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import io
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
 
 from tutor.checking.spec import ExerciseSpec
+from tutor.checking.verdict import Verdict
 from tutor.cli import main
 from tutor.commands import saves
 from tutor.lessons.model import Course, Exercise, ExercisePart, Lesson, Page, Part
@@ -81,7 +83,7 @@ def test_progress_json(save, capsys):
     assert data["changed"] == ["chain-rule/e1"]
     assert data["unknown"] == ["removed/e1"]
     assert data["totals"]["attempts"] == 4 and data["totals"]["solved"] == 3
-    assert data["save_file"] == str(save / "default.json")
+    assert data["save_file"] == str(save / "default.sqlite3")
 
 
 def test_progress_text(save, capsys):
@@ -101,7 +103,7 @@ def test_progress_of_an_empty_profile(save, capsys):
     assert run(save, "progress", "--json", "--profile", "new") == 0
     data = json.loads(capsys.readouterr().out)
     assert (data["solved"], data["total"], data["saved"]) == (0, 9, False)
-    assert not (save / "new.json").exists()
+    assert not (save / "new.sqlite3").exists()
 
 
 def test_progress_on_a_corrupt_file_says_what_and_where(save, capsys):
@@ -125,14 +127,20 @@ def test_report_counts_match_the_course():
 # --- reset ---------------------------------------------------------------------------------
 
 
+def exported(save: Path) -> str:
+    store, issue = open_profile(save)
+    assert issue is None
+    return store.export_text()
+
+
 def test_reset_asks_and_a_no_changes_nothing(save, capsys):
-    store = seed(save)
-    before = store.path.read_bytes()
+    seed(save)
+    before = exported(save)
     assert run(save, "reset", "limits/e1", stdin="n\n") == 1
     assert "Reset limits/e1 (solved, 1 attempts) in profile 'default'?" in capsys.readouterr().out
-    assert store.path.read_bytes() == before
+    assert exported(save) == before
     assert run(save, "reset", "limits/e1") == 1  # no answer at all (stdin closed) is a no
-    assert store.path.read_bytes() == before
+    assert exported(save) == before
 
 
 def test_reset_exercise_lesson_all_and_undo(save, capsys):
@@ -174,7 +182,7 @@ def test_export_to_stdout_and_file(save, capsys, tmp_path):
     assert json.loads(out)["exercises"]["limits/e1"]["status"] == "solved"
     target = tmp_path / "out" / "mine.json"
     assert run(save, "export", str(target)) == 0
-    assert target.read_text("utf-8") == store.path.read_text("utf-8")
+    assert target.read_text("utf-8") == store.export_text()
     assert run(save, "export", str(target)) == 1  # exists: not overwritten without --force
     assert "--force" in capsys.readouterr().err
     assert run(save, "export", str(target), "--force") == 0
@@ -187,7 +195,8 @@ def test_import_merges_and_never_downgrades(save, capsys, tmp_path):
     laptop.record_attempt("limits/e1", "9", "incorrect")  # unsolved there, solved here
     laptop.record_attempt("limits/e2", "2", "correct")  # solved there only
     laptop.record_attempt("slope/e1", "x", "incorrect")
-    assert run(save, "import", str(laptop.path)) == 0
+    assert run(other_dir, "export", str(tmp_path / "laptop.json")) == 0
+    assert run(save, "import", str(tmp_path / "laptop.json")) == 0
     assert "1 new exercises, 1 newly solved, 3 attempts added" in capsys.readouterr().out
     p = open_profile(save)[0].profile
     assert p.exercises["limits/e1"].status == "solved"
@@ -196,8 +205,8 @@ def test_import_merges_and_never_downgrades(save, capsys, tmp_path):
 
 
 def test_import_of_a_bad_file_changes_nothing(save, capsys, tmp_path):
-    store = seed(save)
-    before = store.path.read_bytes()
+    seed(save)
+    before = exported(save)
     bad = tmp_path / "bad.json"
     attempt = {"time": 1, "answer": "x", "status": "correct"}
     bad.write_text(json.dumps({"schema_version": 2, "exercises": {"a/e1": {"attempts": [attempt]}}}))
@@ -209,7 +218,9 @@ def test_import_of_a_bad_file_changes_nothing(save, capsys, tmp_path):
     future.write_text('{"schema_version": 3}')
     assert run(save, "import", str(future)) == 1
     assert "newer tutor" in capsys.readouterr().err
-    assert store.path.read_bytes() == before
+    assert run(save, "import", str(save / "default.sqlite3")) == 1  # the database is not an export
+    assert "nothing was imported" in capsys.readouterr().err
+    assert exported(save) == before
 
 
 # --- profiles / recover ----------------------------------------------------------------------
@@ -231,18 +242,55 @@ def test_profiles(save, capsys):
 
 def test_recover_from_the_command_line(save, capsys):
     store = seed(save)
+    store.backup()
     store.record_attempt("slope/e1", "last", "incorrect")
-    (save / "default.json").write_bytes(b"\x00" * 100)
+    store.close(backup=False)
+    (save / "default.sqlite3").write_bytes(b"\x00" * 4096)
     assert run(save, "recover", "--backup") == 0
     out = capsys.readouterr().out
     assert "Restored profile 'default' from its backup; the unreadable file was kept as" in out
-    assert open_profile(save)[0].profile.exercises["removed/e1"].status == "solved"
+    restored = open_profile(save)[0].profile
+    assert restored.exercises["removed/e1"].status == "solved"
+    assert "slope/e1" not in restored.exercises  # recorded after the backup: said so when offered
     assert run(save, "recover", "--fresh") == 0
     assert "nothing to recover" in capsys.readouterr().out
-    (save / "default.json").write_text('{"schema_version": 7}')
+    for p in save.glob("default.sqlite3*"):
+        if not p.name.endswith(".lock"):
+            p.unlink()
+    conn = sqlite3.connect(save / "default.sqlite3")
+    conn.execute("PRAGMA user_version = 7")
+    conn.execute("CREATE TABLE t (x)")
+    conn.commit()
+    conn.close()
+    before = (save / "default.sqlite3").read_bytes()
     assert run(save, "recover", "--fresh") == 1
     assert "newer tutor (schema 7" in capsys.readouterr().err
-    assert (save / "default.json").read_text() == '{"schema_version": 7}'
+    assert (save / "default.sqlite3").read_bytes() == before
+
+
+def test_a_missing_save_with_a_backup_is_listed_and_explained_the_same_everywhere(save, capsys):
+    from tutor.progress.errors import SaveFileError
+    from tutor.progress.store import record_check
+
+    store = seed(save)
+    store.close()  # takes the backup
+    for p in save.glob("default.sqlite3*"):
+        if not p.name.endswith((".bak", ".lock")):
+            p.unlink()
+    assert run(save, "profiles") == 0
+    out = capsys.readouterr().out
+    assert "No profiles" not in out
+    assert "* default  MISSING: the save file is missing; a backup is available (3 solved, 4 attempts" in out
+    assert "`tutor recover --backup` restores it" in out
+    assert run(save, "progress") == 1
+    err = capsys.readouterr().err
+    assert "the save file is missing" in err and "tutor recover --backup" in err
+    with pytest.raises(SaveFileError) as info:
+        record_check(save, "default", exercise("limits/e2"), "", "1", Verdict("correct", "Yes"))
+    assert "the save file is missing" in str(info.value) and "tutor recover --backup" in str(info.value)
+    assert run(save, "recover", "--backup") == 0
+    assert run(save, "profiles") == 0
+    assert "* default  3 solved, 4 attempts" in capsys.readouterr().out
 
 
 def test_bad_profile_name_is_a_clear_error(save, capsys):

@@ -1,9 +1,10 @@
-"""The store on disk: durable writes, backups, bad files, locking, reset/undo, import, profiles."""
+"""The store on disk: durable transactions, backups, bad saves, migration from JSON, locking,
+reset/undo, import, profiles."""
 
 from __future__ import annotations
 
-import json
 import os
+import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -13,10 +14,11 @@ from pathlib import Path
 import pytest
 
 from tutor.checking.verdict import Verdict
-from tutor.progress import fileio, model
+from tutor.progress import backups, database, fileio, model
 from tutor.progress.errors import ProfileBusy, ProfileNameError, ReadOnlyProfile, SaveFileError
 from tutor.progress.schema import encode, loads
-from tutor.progress.store import ProgressStore, list_profiles, open_profile, record_check, validate_profile_name
+from tutor.progress.listing import list_profiles
+from tutor.progress.store import ProgressStore, open_profile, record_check, validate_profile_name
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "progress"
@@ -34,6 +36,18 @@ def answers(store: ProgressStore) -> list[str]:
 
 def reopen(tmp_path: Path, name: str = "default") -> ProgressStore:
     return fresh(tmp_path, name)
+
+
+def revision(path: Path) -> int:
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute("SELECT revision FROM profile").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def files(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if not p.name.endswith(".lock"))
 
 
 # --- recording -----------------------------------------------------------------------------
@@ -84,77 +98,145 @@ def test_record_check_from_a_verdict(tmp_path):
     assert reopen(tmp_path, "alice").profile.exercises["chain-rule/e11"].parts_solved == ["a", "b"]
 
 
-def test_record_check_refuses_when_the_file_is_bad(tmp_path):
-    (tmp_path / "default.json").write_bytes(b"{oops")
+@pytest.mark.parametrize("name, bad", [("default.json", b"{oops"), ("default.sqlite3", b"oops" * 40)])
+def test_record_check_refuses_when_the_save_is_bad(tmp_path, name, bad):
+    (tmp_path / name).write_bytes(bad)
     from tutor.lessons.model import Exercise
 
     exercise = Exercise("a/e1", "numeric", "p", (), (), "", 1, "h")
     with pytest.raises(SaveFileError) as info:
         record_check(tmp_path, "default", exercise, "", "1", Verdict("correct", ""))
-    assert "not saved" in str(info.value)
-    assert (tmp_path / "default.json").read_bytes() == b"{oops"
+    assert "tutor recover --backup" in str(info.value)
+    assert (tmp_path / name).read_bytes() == bad
+    assert [p.name for p in tmp_path.iterdir() if not p.name.endswith(".lock")] == [name]
 
 
-def test_previous_good_file_is_kept_as_backup(tmp_path):
+def test_a_write_reads_and_writes_the_same_few_rows_however_long_the_history(tmp_path):
+    """O(1) per attempt: the statements run and the rows changed do not grow with the history."""
+    store = fresh(tmp_path)
+
+    def cost(n: int) -> tuple[int, int]:
+        statements: list[str] = []
+        conn = store._conn
+        conn.set_trace_callback(statements.append)
+        changes = conn.total_changes
+        store.record_attempt("a/e1", f"probe {n}", "incorrect")
+        conn.set_trace_callback(None)
+        return len(statements), conn.total_changes - changes
+
+    store.record_attempt("a/e1", "first", "incorrect")
+    small = cost(1)
+    history = model.new_profile("x")
+    for i in range(3000):
+        model.apply_attempt(history, f"b/e{i % 40}", f"old {i}", "incorrect")
+    store.import_profile(history)
+    store.record_attempt("a/e1", "warm", "incorrect")
+    assert cost(2) == small
+    assert small[1] == 2  # the profile row and the new attempt (the exercise state is unchanged)
+    assert len(answers(reopen(tmp_path))) == 3004
+
+
+def test_the_database_is_durable_on_every_commit(tmp_path):
+    store = fresh(tmp_path)
+    store.record_attempt("a/e1", "x", "incorrect")
+    conn = store._conn
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL: the log is fsynced per commit
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == database.VERSION
+
+
+# --- backups --------------------------------------------------------------------------------
+
+
+def test_backup_is_taken_after_the_first_write_on_schedule_and_on_close(tmp_path, monkeypatch):
     store = fresh(tmp_path)
     store.record_attempt("a/e1", "one", "incorrect")
-    first = store.path.read_bytes()
-    assert not store.paths.backup.exists()
-    store.record_attempt("a/e1", "two", "incorrect")
-    assert store.paths.backup.read_bytes() == first
-    assert loads(store.paths.backup.read_bytes())[0].exercise("a/e1").attempts[0].answer == "one"
+    backup = store.paths.backup
+    assert backups.backup_info(backup).summary.startswith("0 solved, 1 attempts, saved ")
+    store.record_attempt("a/e1", "two", "incorrect")  # not due yet: the backup stays as it was
+    assert [a.answer for a in backups.read_backup(backup, "default").exercise("a/e1").attempts] == ["one"]
+    monkeypatch.setattr(backups, "BACKUP_EVERY", 0.0)
+    store.record_attempt("a/e1", "three", "incorrect")
+    assert len(backups.read_backup(backup, "default").exercise("a/e1").attempts) == 3
+    monkeypatch.setattr(backups, "BACKUP_EVERY", 3600.0)
+    store.record_attempt("a/e1", "four", "incorrect")
+    store.close()  # quitting backs up what was written since
+    assert len(backups.read_backup(backup, "default").exercise("a/e1").attempts) == 4
+    # The backup is one self-contained file, and a kill during a backup leaves only a temporary.
+    assert not backup.with_name(backup.name + "-wal").exists()
+    torn = fileio.tmp_path(backup)
+    torn.write_bytes(b"SQLite format 3\x00 torn")
+    reopen(tmp_path).record_attempt("a/e1", "five", "incorrect")
+    assert not torn.exists()
+
+
+def test_the_offered_backup_says_what_it_lacks(tmp_path):
+    store = fresh(tmp_path)
+    store.record_attempt("a/e1", "one", "incorrect")
+    store.record_attempt("a/e1", "two", "correct")  # after the backup
+    store.close(backup=False)
+    store.path.write_bytes(b"garbage" * 30)
+    _, issue = open_profile(tmp_path)
+    assert issue.can_recover
+    assert "0 solved, 1 attempts, saved" in issue.message
+    assert "anything recorded after it was taken is not in it" in issue.message
 
 
 def test_unchanged_draft_writes_nothing(tmp_path):
     store = fresh(tmp_path)
     store.set_draft("a/e1", "x")
-    before = store.path.stat()
+    before = revision(store.path)
     store.set_draft("a/e1", "x")
     store.set_position("a", 0)
-    after_position = store.path.stat()
+    after_position = revision(store.path)
     store.set_position("a", 0)
-    assert before.st_ino != after_position.st_ino  # the position did write
-    assert store.path.stat().st_ino == after_position.st_ino  # the repeats did not
+    assert after_position == before + 1  # the position did write
+    assert revision(store.path) == after_position  # the repeats did not
 
 
 def test_non_utf8_terminal_input_is_saved_and_read_back(tmp_path):
     store = fresh(tmp_path)
-    store.record_attempt("a/e1", "x\udcff²", "invalid")  # surrogateescape'd bytes from a terminal
+    store.record_attempt("a/e1", "x\udcff²", "invalid", message="read as x\udcff")  # surrogateescape'd bytes
+    store.set_draft("a/e1", "y\udcfe")
+    p = reopen(tmp_path).profile
     assert answers(reopen(tmp_path)) == ["x\udcff²"]
+    assert p.exercises["a/e1"].attempts[0].message == "read as x\udcff"
+    assert p.exercises["a/e1"].drafts == {"": "y\udcfe"}
+    assert loads(reopen(tmp_path).export_text().encode())[0].exercises["a/e1"].attempts[0].answer == "x\udcff²"
+
+
+def test_an_id_that_is_not_valid_text_is_refused_not_a_crash(tmp_path):
+    store = fresh(tmp_path)
+    store.record_attempt("a/e1", "kept", "incorrect")
+    for change in (
+        lambda: store.record_attempt("a/\udcff", "x", "incorrect"),
+        lambda: store.set_position("\udcff", 1),
+        lambda: store.set_setting("\udcff", 1),
+    ):
+        with pytest.raises(SaveFileError):
+            change()
+    assert store.writable and answers(reopen(tmp_path)) == ["kept"]
 
 
 # --- atomic writes -------------------------------------------------------------------------
 
 
-def test_failure_before_replace_leaves_the_old_file(tmp_path, monkeypatch):
+def test_a_failure_inside_a_write_leaves_the_last_commit(tmp_path, monkeypatch):
     store = fresh(tmp_path)
     store.record_attempt("a/e1", "kept", "incorrect")
-    good = store.path.read_bytes()
-    real_replace = os.replace
+    real = database.write_changes
 
-    def crash(src, dst):
-        if Path(dst) == store.path:
-            raise OSError(28, "No space left on device")  # as if the process died right here
-        real_replace(src, dst)
+    def fail_halfway(conn, before, after, revision, migrated_from=None):
+        real(conn, before, after, revision, migrated_from)  # rows written, then the disk fails
+        raise sqlite3.OperationalError("database or disk is full")
 
-    monkeypatch.setattr(fileio.os, "replace", crash)
-    with pytest.raises(OSError):
+    monkeypatch.setattr(database, "write_changes", fail_halfway)
+    with pytest.raises(SaveFileError):
         store.record_attempt("a/e1", "lost", "incorrect")
     monkeypatch.undo()
-    assert store.path.read_bytes() == good
     assert answers(reopen(tmp_path)) == ["kept"]
-    assert fileio.stale_temporaries(store.path) == []  # the temporary file was cleaned up
-
-
-def test_torn_temporary_file_from_a_killed_writer_is_ignored_then_removed(tmp_path):
-    store = fresh(tmp_path)
-    store.record_attempt("a/e1", "kept", "incorrect")
-    torn = store.path.with_name(store.path.name + ".tmp-99999-deadbeef")
-    torn.write_bytes(store.path.read_bytes()[:40])  # a write cut short by SIGKILL
-    other = reopen(tmp_path)
-    assert answers(other) == ["kept"]
-    other.record_attempt("a/e1", "next", "incorrect")
-    assert not torn.exists()
+    assert answers(store) == ["kept"]
+    store.record_attempt("a/e1", "next", "incorrect")  # the store still works
     assert answers(reopen(tmp_path)) == ["kept", "next"]
 
 
@@ -170,7 +252,7 @@ def test_atomic_write_fsyncs_file_and_folder(tmp_path, monkeypatch):
 # --- bad files -----------------------------------------------------------------------------
 
 GOOD = (FIXTURES / "v2.json").read_bytes()
-BAD_FILES = {
+BAD_JSON = {
     "corrupt": (b'{"schema_version": 2, "exercises": {"a/e1": {"status": "solved",,}}}', "line 1"),
     "truncated": (GOOD[: len(GOOD) // 2], "truncated"),
     "empty": (b"", "empty"),
@@ -181,16 +263,58 @@ BAD_FILES = {
 }
 
 
-@pytest.mark.parametrize("kind", sorted(BAD_FILES))
-def test_bad_file_gives_an_issue_and_is_never_overwritten(tmp_path, kind):
-    bad, expected = BAD_FILES[kind]
-    path = tmp_path / "default.json"
-    path.write_bytes(bad)
-    store, issue = open_profile(tmp_path)
-    assert issue is not None and issue.kind == "corrupt"
-    assert expected in issue.message
-    assert str(path) in issue.message
-    assert issue.backup is None and not issue.can_recover and issue.can_start_fresh
+def _real_database(folder: Path) -> bytes:
+    """The bytes of a small real save database, checkpointed into one file."""
+    store = fresh(folder, "model")
+    store.record_attempt("a/e1", "one", "incorrect")
+    store.set_draft("a/e2", "x")
+    store.close(backup=False)
+    return (folder / "model.sqlite3").read_bytes()
+
+
+def _other_app_database(folder: Path) -> bytes:
+    conn = sqlite3.connect(folder / "other.db")
+    conn.execute("CREATE TABLE notes (text TEXT)")
+    conn.commit()
+    conn.close()
+    return (folder / "other.db").read_bytes()
+
+
+def _bad_database(kind: str, folder: Path) -> tuple[bytes, str]:
+    scratch = folder / "scratch"
+    scratch.mkdir(exist_ok=True)
+    if kind == "not-sqlite":
+        return b'{"schema_version": 2}' * 10, "not a tutor save database"
+    if kind == "nul-bytes":
+        return b"\x00" * 4096, "not a tutor save database"
+    if kind == "truncated":
+        return _real_database(scratch)[:60], "truncated"
+    if kind == "other-app":
+        return _other_app_database(scratch), "not a tutor save"
+    if kind == "damaged-pages":
+        good = _real_database(scratch)
+        return good[:4096] + b"\xa5" * (len(good) - 4096), "malformed"
+    assert kind in ("bad-row", "unchecked-status")
+    _real_database(scratch)
+    conn = sqlite3.connect(scratch / "model.sqlite3")
+    if kind == "unchecked-status":  # edited past the CHECK constraints
+        conn.execute("PRAGMA ignore_check_constraints = ON")
+        conn.execute("UPDATE attempts SET status = 'done'")
+        conn.commit()
+        conn.execute("PRAGMA journal_mode = DELETE")
+        conn.close()
+        return (scratch / "model.sqlite3").read_bytes(), "attempts of 'a/e1'.status: expected one of"
+    conn.execute("UPDATE exercises SET drafts = '{oops' WHERE exercise_id = 'a/e2'")
+    conn.commit()
+    conn.execute("PRAGMA journal_mode = DELETE")
+    conn.close()
+    return (scratch / "model.sqlite3").read_bytes(), "exercises['a/e2'].drafts: not valid JSON"
+
+
+BAD_DATABASES = ["not-sqlite", "nul-bytes", "truncated", "other-app", "damaged-pages", "bad-row", "unchecked-status"]
+
+
+def _assert_read_only(store: ProgressStore) -> None:
     assert not store.writable
     for change in (
         lambda: store.record_attempt("a/e1", "x", "incorrect"),
@@ -200,24 +324,58 @@ def test_bad_file_gives_an_issue_and_is_never_overwritten(tmp_path, kind):
     ):
         with pytest.raises(ReadOnlyProfile):
             change()
+
+
+@pytest.mark.parametrize("kind", sorted(BAD_JSON))
+def test_bad_json_save_gives_an_issue_and_is_never_overwritten(tmp_path, kind):
+    bad, expected = BAD_JSON[kind]
+    path = tmp_path / "default.json"
+    path.write_bytes(bad)
+    store, issue = open_profile(tmp_path)
+    assert issue is not None and issue.kind == "corrupt"
+    assert expected in issue.message
+    assert str(path) in issue.message
+    assert issue.backup is None and not issue.can_recover and issue.can_start_fresh
+    _assert_read_only(store)
     assert path.read_bytes() == bad
-    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.endswith(".lock")) == ["default.json"]
+    assert files(tmp_path) == ["default.json"]
 
 
-@pytest.mark.parametrize("kind", sorted(BAD_FILES))
+@pytest.mark.parametrize("kind", BAD_DATABASES)
+def test_bad_database_gives_an_issue_and_is_never_changed(tmp_path, kind):
+    bad, expected = _bad_database(kind, tmp_path)
+    path = tmp_path / "default.sqlite3"
+    path.write_bytes(bad)
+    store, issue = open_profile(tmp_path)
+    assert issue is not None and issue.kind == "corrupt", issue
+    assert expected in issue.message
+    assert str(path) in issue.message
+    assert issue.backup is None and not issue.can_recover and issue.can_start_fresh
+    _assert_read_only(store)
+    store.close()
+    assert path.read_bytes() == bad
+    assert [f for f in files(tmp_path) if f.startswith("default")] == ["default.sqlite3"] or kind in (
+        "bad-row",
+        "unchecked-status",
+    )
+
+
+@pytest.mark.parametrize("kind", BAD_DATABASES)
 def test_recover_from_backup_keeps_the_bad_file_aside(tmp_path, kind):
-    bad, _ = BAD_FILES[kind]
+    bad, _ = _bad_database(kind, tmp_path)
     store = fresh(tmp_path)
-    store.record_attempt("a/e1", "one", "incorrect")
-    store.record_attempt("a/e1", "two", "correct")  # .bak now holds "one"
+    store.record_attempt("a/e1", "one", "incorrect")  # the first write takes a backup
+    store.record_attempt("a/e1", "two", "correct")
+    store.close(backup=False)
     store.path.write_bytes(bad)
     store, issue = open_profile(tmp_path)
     assert issue is not None and issue.can_recover
-    assert "1 attempts" in issue.backup.summary or "0 solved, 1 attempts" in issue.backup.summary
+    assert "0 solved, 1 attempts" in issue.backup.summary
     aside = store.recover_from_backup()
-    assert aside is not None and aside.name.startswith("default.json.corrupt-")
+    assert aside is not None and aside.name.startswith("default.sqlite3.corrupt-")
     assert aside.read_bytes() == bad
     assert store.writable
+    assert answers(store) == ["one"]
     assert answers(reopen(tmp_path)) == ["one"]
     store.record_attempt("a/e1", "three", "incorrect")
     assert answers(reopen(tmp_path)) == ["one", "three"]
@@ -227,38 +385,50 @@ def test_start_fresh_keeps_the_bad_file_and_the_old_backup(tmp_path):
     store = fresh(tmp_path)
     store.record_attempt("a/e1", "one", "incorrect")
     store.record_attempt("a/e1", "two", "incorrect")
+    store.close()
     old_backup = store.paths.backup.read_bytes()
-    store.path.write_bytes(b"garbage")
+    store.path.write_bytes(b"garbage" * 20)
     store, issue = open_profile(tmp_path)
     aside = store.start_fresh()
-    assert aside.read_bytes() == b"garbage"
-    kept = [p for p in tmp_path.iterdir() if p.name.startswith("default.json.bak-")]
+    assert aside.read_bytes() == b"garbage" * 20
+    kept = [p for p in tmp_path.iterdir() if p.name.startswith("default.sqlite3.bak-")]
     assert [p.read_bytes() for p in kept] == [old_backup]
     assert reopen(tmp_path).profile.exercises == {}
+    assert reopen(tmp_path).path.exists()  # a fresh database: the next open finds no problem
     store.record_attempt("b/e1", "x", "correct")
-    store.record_attempt("b/e1", "y", "correct")  # twice, so .bak is replaced; the kept copy is not
+    store.close()  # a new backup; the kept copy is not touched
     assert [p.read_bytes() for p in kept] == [old_backup]
 
 
 def test_unusable_backup_is_reported_not_offered(tmp_path):
-    (tmp_path / "default.json").write_bytes(b"{")
-    (tmp_path / "default.json.bak").write_bytes(b"")
+    (tmp_path / "default.sqlite3").write_bytes(b"{" * 200)
+    (tmp_path / "default.sqlite3.bak").write_bytes(b"")
     store, issue = open_profile(tmp_path)
     assert issue.backup is not None and not issue.backup.usable and not issue.can_recover
     assert "cannot be used either" in issue.message
     with pytest.raises(SaveFileError):
         store.recover_from_backup()
-    assert (tmp_path / "default.json").read_bytes() == b"{"
+    assert (tmp_path / "default.sqlite3").read_bytes() == b"{" * 200
 
 
-def test_future_version_is_read_only_and_untouched(tmp_path):
-    future = b'{"schema_version": 5, "exercises": {"a/e1": {"stars": 3}}}'
-    path = tmp_path / "default.json"
-    path.write_bytes(future)
-    (tmp_path / "default.json.bak").write_bytes(GOOD)
+def _future_database(path: Path, version: int = 5) -> bytes:
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE stars (exercise_id TEXT, stars INTEGER)")
+    conn.execute(f"PRAGMA user_version = {version}")
+    conn.commit()
+    conn.close()
+    return path.read_bytes()
+
+
+def test_future_database_is_read_only_and_untouched(tmp_path):
+    path = tmp_path / "default.sqlite3"
+    future = _future_database(path)
+    stat = path.stat()
+    _real_database(tmp_path)
+    (tmp_path / "model.sqlite3").rename(tmp_path / "default.sqlite3.bak")
     store, issue = open_profile(tmp_path)
     assert issue.kind == "future"
-    assert "save file was written by a newer tutor (schema 5; this one reads up to 2)" in issue.message
+    assert "written by a newer tutor (schema 5; this one reads up to 1)" in issue.message
     assert not issue.can_recover and not issue.can_start_fresh
     for change in (
         lambda: store.record_attempt("a/e1", "x", "incorrect"),
@@ -268,51 +438,68 @@ def test_future_version_is_read_only_and_untouched(tmp_path):
     ):
         with pytest.raises(ReadOnlyProfile):
             change()
-    assert path.read_bytes() == future
-    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.endswith(".lock")) == [
-        "default.json",
-        "default.json.bak",
-    ]
+    store.close()
+    assert path.read_bytes() == future and path.stat().st_mtime_ns == stat.st_mtime_ns
+    assert [f for f in files(tmp_path) if f.startswith("default")] == ["default.sqlite3", "default.sqlite3.bak"]
+    assert [p.state for p in list_profiles(tmp_path) if p.name == "default"] == ["future"]
+
+
+def test_future_json_save_is_read_only_and_not_migrated(tmp_path):
+    future = b'{"schema_version": 5, "exercises": {"a/e1": {"stars": 3}}}'
+    (tmp_path / "default.json").write_bytes(future)
+    store, issue = open_profile(tmp_path)
+    assert issue.kind == "future" and not issue.can_start_fresh
+    with pytest.raises(ReadOnlyProfile):
+        store.record_attempt("a/e1", "x", "incorrect")
+    assert files(tmp_path) == ["default.json"]
 
 
 def test_unreadable_file_is_left_alone(tmp_path):
-    (tmp_path / "default.json").mkdir()  # the OS refuses to read it as a file
+    (tmp_path / "default.sqlite3").mkdir()  # the OS refuses to read it as a file
     store, issue = open_profile(tmp_path)
     assert issue.kind == "unreadable" and "cannot be read" in issue.message
     assert not issue.can_start_fresh and not issue.can_recover
     for change in (lambda: store.record_attempt("a/e1", "x", "incorrect"), store.start_fresh):
         with pytest.raises(ReadOnlyProfile):
             change()
-    assert (tmp_path / "default.json").is_dir()
+    assert (tmp_path / "default.sqlite3").is_dir()
     assert [p.state for p in list_profiles(tmp_path)] == ["unreadable"]
 
 
-def test_missing_file_with_a_backup_offers_it(tmp_path):
+def test_missing_database_with_a_backup_offers_it(tmp_path):
     store = fresh(tmp_path)
-    store.record_attempt("a/e1", "one", "incorrect")
+    store.record_attempt("a/e1", "one", "incorrect")  # backed up
     store.record_attempt("a/e1", "two", "incorrect")
-    store.path.unlink()
+    for p in tmp_path.glob("default.sqlite3*"):
+        if not p.name.endswith((".bak", ".lock")):
+            p.unlink()  # the database and its log are lost
     store, issue = open_profile(tmp_path)
     assert issue.kind == "missing" and issue.can_recover
+    assert "anything recorded after it was taken is not in it" in issue.message
+    [info] = list_profiles(tmp_path)
+    assert info.state == "missing" and "tutor recover --backup" in info.summary
     assert store.recover_from_backup() is None  # nothing bad to keep aside
     assert answers(reopen(tmp_path)) == ["one"]
 
 
-def test_file_going_bad_while_open_is_not_overwritten(tmp_path):
+def test_database_going_bad_while_open_is_not_overwritten(tmp_path):
     store = fresh(tmp_path)
     store.record_attempt("a/e1", "one", "incorrect")
-    store.path.write_bytes(b'{"schema_version": 2, "exercises": 7}')  # someone edits it badly
+    bad = b'{"schema_version": 2, "exercises": 7}' * 4
+    with open(store.path, "r+b") as f:  # someone writes over it in place
+        f.write(bad)
+        f.truncate()
     with pytest.raises(SaveFileError) as info:
         store.record_attempt("a/e1", "two", "incorrect")
-    assert info.value.where == "exercises"
-    assert store.path.read_bytes() == b'{"schema_version": 2, "exercises": 7}'
+    assert "not a tutor save database" in str(info.value)
+    assert store.path.read_bytes() == bad
     assert store.issue is not None and not store.writable
     with pytest.raises(ReadOnlyProfile):
         store.record_attempt("a/e1", "two", "incorrect")
 
 
-def test_another_tutor_repairing_the_file_resolves_the_issue(tmp_path):
-    (tmp_path / "default.json").write_bytes(b"{")
+def test_another_tutor_repairing_the_save_resolves_the_issue(tmp_path):
+    (tmp_path / "default.sqlite3").write_bytes(b"{" * 200)
     first, issue = open_profile(tmp_path)
     second, _ = open_profile(tmp_path)
     assert issue is not None
@@ -320,25 +507,131 @@ def test_another_tutor_repairing_the_file_resolves_the_issue(tmp_path):
     assert first.recover_from_backup() is None  # sees the repaired file, moves nothing more
     assert first.writable
     assert len([p for p in tmp_path.iterdir() if ".corrupt-" in p.name]) == 1
+    first.record_attempt("a/e1", "x", "incorrect")
+    assert answers(second) == [] and second.refresh() and answers(second) == ["x"]
 
 
-# --- migration through the store ------------------------------------------------------------
+def test_a_backup_restored_by_another_tutor_is_followed(tmp_path):
+    first = fresh(tmp_path)
+    first.record_attempt("a/e1", "one", "incorrect")
+    first.record_attempt("a/e1", "two", "incorrect")
+    first.close(backup=False)
+    first = fresh(tmp_path)
+    (tmp_path / "default.sqlite3").write_bytes(b"x" * 200)
+    second, issue = open_profile(tmp_path)
+    second.recover_from_backup()  # a new file under the old name
+    first.record_attempt("a/e1", "three", "incorrect")
+    assert answers(reopen(tmp_path)) == ["one", "three"]
+    assert answers(first) == ["one", "three"]
 
 
-def test_old_schema_file_migrates_and_the_original_is_kept(tmp_path):
+# --- migration from JSON saves and between database versions -----------------------------
+
+
+def test_old_schema_json_save_migrates_on_open_and_the_original_is_kept(tmp_path):
     original = (FIXTURES / "v1.json").read_bytes()
     (tmp_path / "default.json").write_bytes(original)
     store = fresh(tmp_path)
     assert store.version_read == 1
     assert store.profile.exercises["chain-rule/e1"].status == "solved"
-    assert (tmp_path / "default.json").read_bytes() == original  # reading does not rewrite
-    store.record_attempt("chain-rule/e3", "2x*cos(x^2)", "correct")
-    assert (tmp_path / "default.json.schema1").read_bytes() == original
-    assert json.loads(store.path.read_text("utf-8"))["schema_version"] == 2
+    assert not (tmp_path / "default.json").exists()
+    assert (tmp_path / "default.json.migrated").read_bytes() == original
+    assert store.path.exists()
     p = reopen(tmp_path).profile
-    assert p.exercises["chain-rule/e3"].status == "solved"
     assert p.exercises["chain-rule/e3"].drafts == {"": "cos(x^2)*2x"}
     assert p.exercises["chain-rule/e2"].status == "solved"
+    assert p.settings == {"theme": "dark"} and p.last_lesson == "chain-rule"
+    store.record_attempt("chain-rule/e3", "2x*cos(x^2)", "correct")
+    assert reopen(tmp_path).profile.exercises["chain-rule/e3"].status == "solved"
+
+
+def test_current_json_save_migrates_with_nothing_lost(tmp_path):
+    original = (FIXTURES / "v2.json").read_bytes()
+    (tmp_path / "default.json").write_bytes(original)
+    (tmp_path / "default.json.bak").write_bytes(original)  # an old backup is left as it was
+    expected, _ = loads(original)
+    store = fresh(tmp_path)
+    assert store.profile == expected
+    assert reopen(tmp_path).profile == expected
+    assert loads(reopen(tmp_path).export_text().encode())[0] == expected
+    assert (tmp_path / "default.json.migrated").read_bytes() == original
+    assert (tmp_path / "default.json.bak").read_bytes() == original
+    assert [p.name for p in list_profiles(tmp_path)] == ["default"]
+
+
+def test_a_migration_that_fails_leaves_the_json_save_to_migrate_again(tmp_path, monkeypatch):
+    original = (FIXTURES / "v2.json").read_bytes()
+    (tmp_path / "default.json").write_bytes(original)
+
+    def fail(*args, **kwargs):
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(database, "write_changes", fail)
+    store, issue = open_profile(tmp_path)
+    assert issue.kind == "unreadable" and "default.json could not be moved" in issue.message
+    assert store.profile == loads(original)[0]  # shown, though nothing can be saved
+    with pytest.raises(ReadOnlyProfile):
+        store.record_attempt("a/e1", "x", "incorrect")
+    monkeypatch.undo()
+    assert (tmp_path / "default.json").read_bytes() == original
+    assert reopen(tmp_path).profile == loads(original)[0]
+    assert not (tmp_path / "default.json").exists()
+
+
+def test_a_json_save_beside_a_database_of_another_program_is_an_issue_not_a_crash(tmp_path):
+    (tmp_path / "default.json").write_bytes((FIXTURES / "v2.json").read_bytes())
+    other = _other_app_database(tmp_path)
+    (tmp_path / "other.db").rename(tmp_path / "default.sqlite3")
+    store, issue = open_profile(tmp_path)
+    assert issue.kind == "corrupt" and "not a tutor save" in issue.message
+    store.close()
+    assert (tmp_path / "default.sqlite3").read_bytes() == other
+    assert (tmp_path / "default.json").exists()
+
+
+def test_a_migrated_json_save_left_in_place_by_a_crash_is_moved_aside_once(tmp_path):
+    original = (FIXTURES / "v2.json").read_bytes()
+    (tmp_path / "default.json").write_bytes(original)
+    fresh(tmp_path).record_attempt("a/e1", "after", "incorrect")
+    (tmp_path / "default.json").write_bytes(original)  # as if killed before the rename
+    store = reopen(tmp_path)
+    assert not (tmp_path / "default.json").exists()
+    assert len(answers(store)) == 7  # the six of the fixture and the new one, not twice
+    (tmp_path / "default.json").write_bytes(original.replace(b"cos(x^3)", b"other"))
+    reopen(tmp_path)
+    assert (tmp_path / "default.json").exists()  # not the file it was made from: left alone
+
+
+def test_missing_json_save_with_a_json_backup_offers_it(tmp_path):
+    (tmp_path / "default.json.bak").write_bytes((FIXTURES / "v2.json").read_bytes())
+    store, issue = open_profile(tmp_path)
+    assert issue.kind == "missing" and issue.can_recover
+    assert [p.state for p in list_profiles(tmp_path)] == ["missing"]
+    store.recover_from_backup()
+    assert reopen(tmp_path).profile.exercises["chain-rule/e1"].status == "solved"
+
+
+def test_an_older_database_migrates_to_the_current_version_in_one_place(tmp_path, monkeypatch):
+    store = fresh(tmp_path)
+    store.record_attempt("a/e1", "kept", "correct")
+    store.close()
+    # A later version adds the review log: one more entry in MIGRATIONS, nothing else.
+    migrations = {**database.MIGRATIONS, 1: ("CREATE TABLE reviews (exercise_id TEXT NOT NULL, time TEXT NOT NULL) STRICT",)}
+    monkeypatch.setattr(database, "MIGRATIONS", migrations)
+    monkeypatch.setattr(database, "VERSION", 2)
+    store = reopen(tmp_path)
+    assert answers(store) == ["kept"]
+    conn = sqlite3.connect(store.path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert conn.execute("SELECT count(*) FROM reviews").fetchone()[0] == 0
+    conn.close()
+    monkeypatch.undo()  # this tutor is now older than the file
+    store, issue = open_profile(tmp_path)
+    assert issue.kind == "future" and "schema 2; this one reads up to 1" in issue.message
+
+
+def test_every_database_version_has_a_migration():
+    assert sorted(database.MIGRATIONS) == list(range(database.VERSION))
 
 
 # --- two writers ---------------------------------------------------------------------------
@@ -493,6 +786,7 @@ def test_reset_of_nothing_writes_nothing(tmp_path):
     store.record_attempt("a/e1", "1", "correct")
     assert store.reset_exercise("zzz/e9") is False
     assert not store.can_undo_reset()
+    assert store.undo_reset() is False
 
 
 # --- export and import -----------------------------------------------------------------------
@@ -542,15 +836,25 @@ def test_bad_profile_names(tmp_path, name):
 
 def test_list_profiles(tmp_path):
     fresh(tmp_path, "alice").record_attempt("a/e1", "1", "correct")
-    (tmp_path / "bob.json").write_bytes(b"{")
-    (tmp_path / "carol.json").write_bytes(b'{"schema_version": 9}')
-    (tmp_path / "not a profile.json").write_bytes(b"{}")
-    (tmp_path / "alice.json.bak").write_bytes(b"{}")
+    (tmp_path / "bob.sqlite3").write_bytes(b"{" * 200)
+    _future_database(tmp_path / "carol.sqlite3", 9)
+    (tmp_path / "dave.json").write_bytes((FIXTURES / "v2.json").read_bytes())
+    (tmp_path / "erin.json").write_bytes(b"{")
+    fresh(tmp_path, "fay").record_attempt("a/e1", "1", "correct")
+    for p in tmp_path.glob("fay.sqlite3*"):
+        if not p.name.endswith((".bak", ".lock")):
+            p.unlink()
+    (tmp_path / "not a profile.sqlite3").write_bytes(b"{}")
+    (tmp_path / "gus.sqlite3.corrupt-20260101T000000Z").write_bytes(b"{}")
     found = {p.name: p for p in list_profiles(tmp_path)}
-    assert set(found) == {"alice", "bob", "carol"}
+    assert set(found) == {"alice", "bob", "carol", "dave", "erin", "fay"}
     assert found["alice"].state == "ok" and found["alice"].summary.startswith("1 solved, 1 attempts")
     assert found["bob"].state == "corrupt"
     assert found["carol"].state == "future" and "schema 9" in found["carol"].summary
+    assert found["dave"].state == "ok" and found["dave"].summary.startswith("1 solved, 6 attempts")
+    assert found["erin"].state == "corrupt"
+    assert found["fay"].state == "missing" and "1 solved, 1 attempts" in found["fay"].summary
+    assert (tmp_path / "dave.json").exists() and not (tmp_path / "dave.sqlite3").exists()  # listing changes nothing
     assert list_profiles(tmp_path / "nowhere") == []
 
 
@@ -569,8 +873,10 @@ def test_refresh_picks_up_another_process_writes(tmp_path):
     assert answers(ui) == ["from elsewhere"]
 
 
-def test_encoded_profile_is_what_is_on_disk(tmp_path):
+def test_export_is_the_whole_profile_as_json(tmp_path):
     store = fresh(tmp_path)
     store.record_attempt("a/e1", "1", "correct")
-    assert store.path.read_bytes() == encode(store.profile)
+    store.set_position("a", 1)
+    assert loads(store.export_text().encode())[0] == reopen(tmp_path).profile == store.profile
+    assert store.export_text().encode() == encode(store.profile)
     assert model.totals(store.profile).solved == 1

@@ -22,10 +22,14 @@ STARTER = "def double(x):\n    return x\n"
 
 
 def saved(save_dir, exercise_id: str = EXERCISE) -> dict:
-    path = save_dir / "default.json"
-    if not path.exists():
-        return {}
-    return json.loads(path.read_text())["exercises"].get(exercise_id, {})
+    """The exercise's record as saved, read through the store as another process would."""
+    from tutor.progress import open_profile
+
+    store, _ = open_profile(save_dir)
+    try:
+        return json.loads(store.export_text())["exercises"].get(exercise_id, {})
+    finally:
+        store.close(backup=False)
 
 
 def code_card(app, exercise_id: str = EXERCISE) -> CodeCard:

@@ -16,8 +16,14 @@ SIZE = (100, 40)
 
 
 def saved(save_dir, exercise_id: str) -> dict:
-    data = json.loads((save_dir / "default.json").read_text())
-    return data["exercises"].get(exercise_id, {})
+    """The exercise's record as saved, read through the store as another process would."""
+    from tutor.progress import open_profile
+
+    store, _ = open_profile(save_dir)
+    try:
+        return json.loads(store.export_text())["exercises"].get(exercise_id, {})
+    finally:
+        store.close(backup=False)
 
 
 async def type_answer(pilot, app, exercise_id: str, text: str) -> None:
@@ -45,7 +51,7 @@ async def test_a_new_learner_works_through_a_lesson_and_resumes(tmp_path, servic
         await pilot.press("enter")
         await wait_for(pilot, lambda: "Not yet" in verdict_text(app, "slopes/e1"))
         assert "That is the value x², not the slope." in verdict_text(app, "slopes/e1")
-        await wait_for(pilot, lambda: (save_dir / "default.json").exists()
+        await wait_for(pilot, lambda: (save_dir / "default.sqlite3").exists()
                        and len(saved(save_dir, "slopes/e1").get("attempts", [])) == 1)
 
         # An answer that cannot be read costs no attempt.

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from tutor.lessons.model import Course
     from tutor.progress.store import ProgressStore
 
+STATE_LABELS = {"ok": "", "future": "NEWER TUTOR: ", "missing": "MISSING: "}
 RECOVER_HINT = (
     "Run `tutor recover --backup` to use the backup, or `tutor recover --fresh` to start over; "
     "either way the bad file is kept, renamed."
@@ -353,7 +354,7 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def run_profiles(args: argparse.Namespace) -> int:
-    from tutor.progress.store import list_profiles
+    from tutor.progress.listing import list_profiles
 
     folder = save_dir(args)
     current = profile_name(args)
@@ -373,8 +374,7 @@ def run_profiles(args: argparse.Namespace) -> int:
     width = max(len(p.name) for p in found)
     for p in found:
         mark = "*" if p.name == current else " "
-        state = "" if p.state == "ok" else ("NEWER TUTOR: " if p.state == "future" else "UNREADABLE: ")
-        print(f"{mark} {p.name:<{width}}  {state}{p.summary}")
+        print(f"{mark} {p.name:<{width}}  {STATE_LABELS.get(p.state, 'UNREADABLE: ')}{p.summary}")
     return 0
 
 

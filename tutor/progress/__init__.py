@@ -6,7 +6,10 @@ Pure domain code (no UI imports). The UI and the commands use:
     store.record_attempt(...) / record_verdict(...) / record_hint(...) / record_reveal(...)
     store.set_draft(...) / set_position(...) / set_setting(...)
     store.recover_from_backup() / start_fresh()      # when `issue` is not None
+    store.refresh()                                  # pick up another tutor's writes
+    store.close()                                    # on quit: takes a backup if anything changed
     record_check(save_dir, profile, exercise, part_key, answer, verdict)   # for `tutor check`
+    list_profiles(save_dir)                          # for `tutor profiles`
 """
 
 from tutor.progress.errors import (
@@ -33,12 +36,11 @@ from tutor.progress.model import (
 )
 from tutor.progress.report import CourseReport, course_report
 from tutor.progress.schema import CURRENT_VERSION
+from tutor.progress.listing import ProfileInfo, list_profiles
 from tutor.progress.store import (
     DEFAULT_PROFILE,
     MergeSummary,
-    ProfileInfo,
     ProgressStore,
-    list_profiles,
     open_profile,
     record_check,
     validate_profile_name,

@@ -77,7 +77,8 @@ class ProfileBusy(ProgressError):
 
 @dataclass(frozen=True)
 class BackupInfo:
-    """The previous good save file, as offered when the current one cannot be read."""
+    """A backup, as offered when the save cannot be used. `summary` says when it was saved:
+    a backup is a copy from some moment, never silently the latest state."""
 
     path: Path
     usable: bool
@@ -88,9 +89,10 @@ class BackupInfo:
 class LoadIssue:
     """Why a profile opened without its saved progress, for the UI to show and act on.
 
-    kind: "corrupt" (not JSON, wrong shape or invalid values), "missing" (the save file is gone
-    but a backup exists), "future" (a newer schema) or "unreadable" (the OS refuses to read it:
-    permissions). The last two are read-only for good: the file is never touched.
+    kind: "corrupt" (not a database, damaged, or a JSON save with wrong shape or values),
+    "missing" (the save is gone but a backup exists), "future" (written by a newer tutor) or
+    "unreadable" (the OS refuses to read or create it: permissions). The last two are read-only
+    for good: the file is never touched.
     """
 
     kind: str
@@ -116,7 +118,10 @@ class LoadIssue:
         elif self.backup is None:
             lines.append("There is no backup. Starting fresh keeps the bad file aside, renamed.")
         elif self.backup.usable:
-            lines.append(f"A backup is available ({self.backup.path}: {self.backup.summary}).")
+            lines.append(
+                f"A backup is available ({self.backup.path}: {self.backup.summary}); "
+                "anything recorded after it was taken is not in it."
+            )
         else:
             lines.append(f"The backup {self.backup.path} cannot be used either: {self.backup.summary}.")
         return "\n".join(lines)

@@ -1,0 +1,400 @@
+"""The save database: one SQLite file per profile, its tables, rows <-> model, and migrations.
+
+Why SQLite: an attempt is one small transaction (one row appended, one row updated), so a write
+costs the same with 10 attempts stored or 100 000. WAL mode makes each commit atomic, and
+`synchronous = FULL` fsyncs the log on every commit, so a committed write survives SIGKILL and
+power loss; readers see the last commit while a writer works.
+
+The database version is `PRAGMA user_version`. `MIGRATIONS[n]` turns version n into n + 1 (0 is
+an empty file); every migration lives here, so a new table (the review log of the scheduler) is
+one more entry. A file with a higher version was written by a newer tutor and is never changed.
+JSON (schema.py) stays the export/import format and the format of saves before this one.
+
+Text a learner typed can hold lone surrogates (undecodable terminal bytes) that UTF-8 cannot
+encode; such a string is stored as a BLOB of its surrogate-passing bytes and read back as the
+same text (the columns holding typed text are `ANY`).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any, Iterable
+
+from tutor.progress.errors import FutureVersionError, SchemaError
+from tutor.progress.model import (
+    STATUSES,
+    VERDICT_STATUSES,
+    Attempt,
+    ExerciseProgress,
+    LessonPosition,
+    Profile,
+    new_profile,
+)
+
+HEADER = b"SQLite format 3\x00"
+
+
+def _in(values: Iterable[str]) -> str:
+    return ", ".join(f"'{v}'" for v in values)
+
+
+MIGRATIONS: dict[int, tuple[str, ...]] = {
+    0: (
+        """CREATE TABLE profile (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            created TEXT NOT NULL,
+            updated TEXT NOT NULL,
+            last_lesson TEXT,
+            revision INTEGER NOT NULL,  -- +1 per write: how a tutor notices another one's changes
+            migrated_from TEXT          -- sha256 of the JSON save this database was made from
+        ) STRICT""",
+        "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT",  # value: JSON scalar
+        """CREATE TABLE lessons (
+            lesson_id TEXT PRIMARY KEY,
+            page INTEGER NOT NULL CHECK (page >= 0),
+            scroll REAL NOT NULL CHECK (scroll >= 0),
+            focused_exercise TEXT,
+            updated TEXT NOT NULL
+        ) STRICT""",
+        f"""CREATE TABLE exercises (
+            exercise_id TEXT PRIMARY KEY,
+            status TEXT NOT NULL CHECK (status IN ({_in(STATUSES)})),
+            hints_used INTEGER NOT NULL CHECK (hints_used >= 0),
+            revealed INTEGER NOT NULL CHECK (revealed IN (0, 1)),
+            first_solved TEXT,
+            solved_hash TEXT,
+            parts_solved TEXT NOT NULL,  -- JSON list of part keys
+            drafts TEXT NOT NULL         -- JSON object: part key -> text in the answer box
+        ) STRICT""",
+        f"""CREATE TABLE attempts (
+            id INTEGER PRIMARY KEY,      -- the order they were recorded in
+            exercise_id TEXT NOT NULL,
+            time TEXT NOT NULL,
+            part TEXT NOT NULL,
+            answer ANY NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ({_in(VERDICT_STATUSES)})),
+            diagnosis ANY,
+            message ANY NOT NULL
+        ) STRICT""",
+        "CREATE INDEX attempts_by_exercise ON attempts (exercise_id, id)",
+        # What the last reset removed, as a JSON save, for `reset --undo`.
+        "CREATE TABLE undo (id INTEGER PRIMARY KEY CHECK (id = 1), removed TEXT NOT NULL) STRICT",
+    ),
+}
+VERSION = len(MIGRATIONS)
+TABLES = frozenset({"profile", "settings", "lessons", "exercises", "attempts", "undo"})
+
+
+# --- files and connections -------------------------------------------------------------------
+
+
+def check_header(path: Path) -> bool:
+    """Whether the file holds anything (an empty file is an empty database), without opening it
+    with SQLite. Raises SchemaError for a file that is not an SQLite database, OSError when it
+    cannot be read."""
+    with open(path, "rb") as f:
+        head = f.read(100)
+    if not head:
+        return False
+    if not head.startswith(HEADER):
+        raise SchemaError("", "not a tutor save database (damaged, or some other file)")
+    if len(head) < 100:
+        raise SchemaError("", "the file ends too early: truncated?")
+    return True
+
+
+def version_of(path: Path) -> int:
+    """The database's version, read through a read-only connection (the header in the file can
+    be older than the log), so a file from a newer tutor, or garbage, is never changed."""
+    if not check_header(path):
+        return 0
+    try:
+        conn = connect_read_only(path)
+        try:
+            return user_version(conn)
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise SchemaError("", f"not a usable database: {exc}") from None
+
+
+def connect(path: Path, timeout: float) -> sqlite3.Connection:
+    """A connection for this process's store; autocommit, so transactions are explicit."""
+    conn = sqlite3.connect(path, timeout=timeout, isolation_level=None, check_same_thread=False)
+    conn.execute("PRAGMA synchronous = FULL")  # durable when COMMIT returns, power cut included
+    return conn
+
+
+def connect_read_only(path: Path) -> sqlite3.Connection:
+    """For looking at a file that is not ours to change (a backup, another profile)."""
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
+    return conn
+
+
+def user_version(conn: sqlite3.Connection) -> int:
+    return conn.execute("PRAGMA user_version").fetchone()[0]
+
+
+def prepare(conn: sqlite3.Connection) -> None:
+    """Put a new (empty) file in WAL mode: persistent, and not allowed inside a transaction."""
+    if user_version(conn) == 0 and not conn.execute("SELECT count(*) FROM sqlite_schema").fetchone()[0]:
+        conn.execute("PRAGMA journal_mode = WAL")
+
+
+def migrate(conn: sqlite3.Connection) -> None:
+    """Bring the database to VERSION. Call inside the caller's write transaction, so the
+    migration commits together with the write that needed it (or not at all)."""
+    version = user_version(conn)
+    if version == VERSION:
+        return
+    if version > VERSION:
+        raise FutureVersionError(version, VERSION)
+    if version == 0 and conn.execute("SELECT count(*) FROM sqlite_schema").fetchone()[0]:
+        raise SchemaError("", "an SQLite database, but not a tutor save (it has other tables)")
+    while version < VERSION:
+        for statement in MIGRATIONS[version]:
+            conn.execute(statement)
+        version += 1
+        conn.execute(f"PRAGMA user_version = {version}")
+
+
+def check_tables(conn: sqlite3.Connection) -> None:
+    names = {row[0] for row in conn.execute("SELECT name FROM sqlite_schema WHERE type = 'table'")}
+    missing = TABLES - names
+    if missing:
+        raise SchemaError("", f"not a tutor save database (tables missing: {', '.join(sorted(missing))})")
+
+
+def integrity_problem(conn: sqlite3.Connection) -> str | None:
+    """What `PRAGMA quick_check` finds wrong, or None. O(size): run before a backup, not per write."""
+    rows = [row[0] for row in conn.execute("PRAGMA quick_check")]
+    return None if rows == ["ok"] else "; ".join(rows[:3])
+
+
+# --- typed text ------------------------------------------------------------------------------
+
+
+def _text(value: str) -> str | bytes:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return value.encode("utf-8", "surrogatepass")
+    return value
+
+
+def _untext(value: Any, where: str) -> str:
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "surrogatepass")
+    if not isinstance(value, str):
+        raise SchemaError(where, f"expected text, got {type(value).__name__}")
+    return value
+
+
+def _json_text(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=True)  # escapes lone surrogates, which read back as they were
+
+
+def _from_json(text: str, where: str, kind: type) -> Any:
+    try:
+        value = json.loads(text)
+    except (TypeError, ValueError):
+        raise SchemaError(where, "not valid JSON") from None
+    if not isinstance(value, kind):
+        raise SchemaError(where, f"expected a JSON {kind.__name__}")
+    return value
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+_RECORD_COLUMNS = "exercise_id, status, hints_used, revealed, first_solved, solved_hash, parts_solved, drafts"
+_ATTEMPT_COLUMNS = "exercise_id, time, part, answer, status, diagnosis, message"
+
+
+def _record(row: tuple) -> ExerciseProgress:
+    exercise_id, status, hints, revealed, first_solved, solved_hash, parts, drafts = row
+    where = f"exercises[{exercise_id!r}]"
+    # The tables' CHECK constraints keep these right; a file made some other way is checked too.
+    if status not in STATUSES:
+        raise SchemaError(f"{where}.status", f"expected one of {', '.join(STATUSES)}")
+    if type(hints) is not int or hints < 0 or revealed not in (0, 1):
+        raise SchemaError(where, "hints_used or revealed out of range")
+    return ExerciseProgress(
+        status=status,
+        attempts=[],
+        hints_used=hints,
+        revealed=bool(revealed),
+        first_solved=first_solved,
+        solved_hash=solved_hash,
+        parts_solved=sorted(_from_json(parts, f"{where}.parts_solved", list)),
+        drafts=_from_json(drafts, f"{where}.drafts", dict),
+    )
+
+
+def _attempt(row: tuple) -> Attempt:
+    exercise_id, time, part, answer, status, diagnosis, message = row
+    # The hot path of reading a long history: plain text, as written, is taken as it is; only
+    # the rare BLOB (text with lone surrogates) or a wrong value goes through the checks below.
+    if (
+        type(answer) is str
+        and type(message) is str
+        and (diagnosis is None or type(diagnosis) is str)
+        and status in VERDICT_STATUSES
+        and type(time) is str
+        and type(part) is str
+    ):
+        return Attempt(time, answer, status, part, diagnosis, message)
+    where = f"attempts of {exercise_id!r}"
+    if status not in VERDICT_STATUSES:
+        raise SchemaError(f"{where}.status", f"expected one of {', '.join(VERDICT_STATUSES)}")
+    if type(time) is not str or type(part) is not str:
+        raise SchemaError(where, "time and part must be text")
+    return Attempt(
+        time,
+        _untext(answer, where),
+        status,
+        part,
+        None if diagnosis is None else _untext(diagnosis, where),
+        _untext(message, where),
+    )
+
+
+def read_revision(conn: sqlite3.Connection) -> int:
+    row = conn.execute("SELECT revision FROM profile").fetchone()
+    return 0 if row is None else row[0]
+
+
+def read_head(conn: sqlite3.Connection, name: str) -> tuple[Profile, int]:
+    """The profile without its exercises (times, settings, positions: small), and its revision."""
+    row = conn.execute("SELECT created, updated, last_lesson, revision FROM profile").fetchone()
+    profile = new_profile(name)
+    revision = 0
+    if row is not None:
+        profile.created, profile.updated, profile.last_lesson, revision = row
+    for key, value in conn.execute("SELECT key, value FROM settings"):
+        profile.settings[key] = _from_json(value, f"settings[{key!r}]", object)
+    for lesson_id, page, scroll, focused, updated in conn.execute("SELECT * FROM lessons"):
+        profile.lessons[lesson_id] = LessonPosition(page, scroll, focused, updated)
+    return profile, revision
+
+
+def read_records(conn: sqlite3.Connection, ids: Iterable[str]) -> dict[str, ExerciseProgress]:
+    """Exercise records without their attempts: what a new attempt, hint or draft needs."""
+    found = {}
+    for exercise_id in ids:
+        row = conn.execute(f"SELECT {_RECORD_COLUMNS} FROM exercises WHERE exercise_id = ?", (exercise_id,)).fetchone()
+        if row is not None:
+            found[exercise_id] = _record(row)
+    return found
+
+
+def read_attempts(conn: sqlite3.Connection, exercise_id: str) -> list[Attempt]:
+    rows = conn.execute(
+        f"SELECT {_ATTEMPT_COLUMNS} FROM attempts WHERE exercise_id = ? ORDER BY id", (exercise_id,)
+    )
+    return [_attempt(row) for row in rows]
+
+
+def read_profile(conn: sqlite3.Connection, name: str, *, ids: Iterable[str] | None = None,
+                 lesson: str | None = None) -> tuple[Profile, int]:
+    """The whole profile (or only the exercises `ids`, or those of `lesson`), attempts included.
+    Call inside a transaction, so the tables are read at one moment."""
+    profile, revision = read_head(conn, name)
+    if ids is not None:
+        records = read_records(conn, ids)
+        for exercise_id, record in records.items():
+            record.attempts = read_attempts(conn, exercise_id)
+        profile.exercises = records
+        return profile, revision
+    where, args = ("", ()) if lesson is None else ("WHERE exercise_id >= ? AND exercise_id < ?", (f"{lesson}/", f"{lesson}0"))
+    profile.exercises = {row[0]: _record(row) for row in conn.execute(f"SELECT {_RECORD_COLUMNS} FROM exercises {where}", args)}
+    records = profile.exercises
+    for row in conn.execute(f"SELECT {_ATTEMPT_COLUMNS} FROM attempts {where} ORDER BY id", args):
+        record = records.get(row[0])
+        if record is None:
+            raise SchemaError(f"attempts of {row[0]!r}", "attempts of an exercise that has no record")
+        record.attempts.append(_attempt(row))
+    return profile, revision
+
+
+def summary(conn: sqlite3.Connection) -> tuple[int, int, str]:
+    """(solved, attempts, updated) without reading every row into Python."""
+    solved = conn.execute(
+        "SELECT count(*) FROM exercises WHERE status IN ('solved', 'solved-with-help')"
+    ).fetchone()[0]
+    attempts = conn.execute("SELECT count(*) FROM attempts").fetchone()[0]
+    row = conn.execute("SELECT updated FROM profile").fetchone()
+    return solved, attempts, row[0] if row else ""
+
+
+def read_undo(conn: sqlite3.Connection) -> str | None:
+    row = conn.execute("SELECT removed FROM undo").fetchone()
+    return None if row is None else row[0]
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+
+def _put_record(conn: sqlite3.Connection, exercise_id: str, r: ExerciseProgress) -> None:
+    conn.execute(
+        f"INSERT OR REPLACE INTO exercises ({_RECORD_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (exercise_id, r.status, r.hints_used, int(r.revealed), r.first_solved, r.solved_hash,
+         _json_text(list(r.parts_solved)), _json_text(r.drafts)),
+    )
+
+
+def _add_attempts(conn: sqlite3.Connection, exercise_id: str, attempts: Iterable[Attempt]) -> None:
+    conn.executemany(
+        f"INSERT INTO attempts ({_ATTEMPT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [(exercise_id, a.time, a.part, _text(a.answer), a.status,
+          None if a.diagnosis is None else _text(a.diagnosis), _text(a.message)) for a in attempts],
+    )
+
+
+def _record_state(r: ExerciseProgress) -> tuple:
+    return (r.status, r.hints_used, r.revealed, r.first_solved, r.solved_hash, list(r.parts_solved), r.drafts)
+
+
+def write_changes(conn: sqlite3.Connection, before: Profile, after: Profile, revision: int,
+                  migrated_from: str | None = None) -> None:
+    """Write what differs between `before` (as read in this transaction: all of the head, and
+    the exercises it holds, with or without their attempts) and `after`, and bump the revision.
+    An exercise whose attempt list in `after` extends the one in `before` gets only the new rows."""
+    conn.execute(
+        "INSERT INTO profile (id, created, updated, last_lesson, revision, migrated_from) VALUES (1, ?, ?, ?, ?, ?) "
+        "ON CONFLICT (id) DO UPDATE SET created = excluded.created, updated = excluded.updated, "
+        "last_lesson = excluded.last_lesson, revision = excluded.revision, "
+        "migrated_from = coalesce(excluded.migrated_from, migrated_from)",
+        (after.created, after.updated, after.last_lesson, revision + 1, migrated_from),
+    )
+    for key in before.settings.keys() - after.settings.keys():
+        conn.execute("DELETE FROM settings WHERE key = ?", (key,))
+    for key, value in after.settings.items():
+        if key not in before.settings or _json_text(before.settings[key]) != _json_text(value):
+            conn.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", (key, _json_text(value)))
+    for lesson_id in before.lessons.keys() - after.lessons.keys():
+        conn.execute("DELETE FROM lessons WHERE lesson_id = ?", (lesson_id,))
+    for lesson_id, p in after.lessons.items():
+        if before.lessons.get(lesson_id) != p:
+            conn.execute("INSERT OR REPLACE INTO lessons VALUES (?, ?, ?, ?, ?)",
+                         (lesson_id, p.page, p.scroll, p.focused_exercise, p.updated))
+    for exercise_id in before.exercises.keys() - after.exercises.keys():
+        conn.execute("DELETE FROM exercises WHERE exercise_id = ?", (exercise_id,))
+        conn.execute("DELETE FROM attempts WHERE exercise_id = ?", (exercise_id,))
+    for exercise_id, record in after.exercises.items():
+        old = before.exercises.get(exercise_id)
+        if old is None or _record_state(old) != _record_state(record):
+            _put_record(conn, exercise_id, record)
+        kept = old.attempts if old is not None else []
+        if record.attempts[: len(kept)] == kept:
+            _add_attempts(conn, exercise_id, record.attempts[len(kept):])
+        else:  # reordered or shortened (a merge): rewrite this exercise's attempts
+            conn.execute("DELETE FROM attempts WHERE exercise_id = ?", (exercise_id,))
+            _add_attempts(conn, exercise_id, record.attempts)
+
+
+def write_undo(conn: sqlite3.Connection, removed: str | None) -> None:
+    conn.execute("DELETE FROM undo")
+    if removed is not None:
+        conn.execute("INSERT INTO undo VALUES (1, ?)", (removed,))

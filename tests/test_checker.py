@@ -280,3 +280,13 @@ def test_vector_mistakes_are_named():
 def test_power_rule_exponent_not_lowered():
     v = verdict(d("3x^4 - 2x^2 + 7x - 1"), "12x^4 - 4x^2 + 7x")
     assert v.diagnosis == "power-not-lowered"
+
+
+def test_an_antiderivative_mistake_is_named_for_the_answer_itself_up_to_a_constant():
+    spec = ExerciseSpec(kind="antiderivative", function="sin(x)", answer="-cos(x)",
+                        mistakes=(Mistake("cos(x)", "Sign error."), Mistake("-sin(x)", "You differentiated.")))
+    assert verdict(spec, "cos(x) + 5").message.startswith("Sign error.")
+    assert verdict(spec, "-sin(x)").message.startswith("You differentiated.")
+    # An answer that is neither gets neither message.
+    other = verdict(spec, "x^2")
+    assert "Sign error" not in other.message and "You differentiated" not in other.message

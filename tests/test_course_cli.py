@@ -225,3 +225,9 @@ def test_no_save_writes_nothing(tmp_path):
     )
     assert result.returncode == 1, result.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_check_takes_an_answer_that_starts_with_a_minus(capsys, attempts):
+    code, out, err = check(capsys, "slopes/e3", "-3x^2 cos(x^3)")
+    assert code == 1 and out.startswith("✗ incorrect: slopes/e3"), err
+    assert "unrecognized arguments" not in err

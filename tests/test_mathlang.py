@@ -229,3 +229,28 @@ def test_accented_letters_name_decorated_variables():
 def test_a_power_after_a_run_of_letters_is_explained():
     notes = parse("xy^2", ("x", "y")).notes
     assert any("x·y^2" in note and "last letter" in note for note in notes)
+
+
+def test_subscript_digits_are_part_of_a_name_and_braces_group():
+    assert parse("z₁ + w₁₀", ("z1", "w10")).interpreted == "z1 + w10"
+    assert same(read("e^{x+1}"), read("e^(x+1)"))
+    with pytest.raises(MathError, match="close the '[{]'"):
+        parse("{x", ("x",))
+
+
+@pytest.mark.parametrize("text, shown", [
+    ("-[0.6, 0.8]", "[-0.6, -0.8]"),
+    ("2*[1, x]", "[2·1, 2·x]"),
+    ("[1, x]*2", "[1·2, x·2]"),
+    ("[6, 8]/10", "[6/10, 8/10]"),
+    ("[1, 2] + [3, 4]", "[1 + 3, 2 + 4]"),
+    ("-[[1, 2], [3, 4]]", "[[-1, -2], [-3, -4]]"),
+])
+def test_arithmetic_on_a_vector_is_done_entry_by_entry(text, shown):
+    assert parse(text, ("x",)).interpreted == shown
+
+
+@pytest.mark.parametrize("text", ["sin([1, 2])", "[1, 2]*[3, 4]", "[1, 2]^2", "[1, 2] + [1, 2, 3]", "[1, 2] + 1"])
+def test_other_uses_of_a_vector_are_refused_with_a_message(text):
+    with pytest.raises(MathError, match="vector"):
+        parse(text, ("x",))

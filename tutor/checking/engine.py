@@ -212,10 +212,14 @@ def _counterexample(point: dict[str, Fraction], got, expected, what: str,
                           expected_value=format_value(expected), text=text)
 
 
-def _match_mistakes(spec: ExerciseSpec, variables, probe: Probe, got: list) -> diagnose.Diagnosis | None:
+def _match_mistakes(spec: ExerciseSpec, variables, probe: Probe, got: list,
+                    compared: Callable = lambda expr: expr) -> diagnose.Diagnosis | None:
+    """The author's mistake whose values agree with `got`. `compared` turns a listed mistake into
+    what `got` holds: for an antiderivative, `got` is the answer's derivative, so each listed
+    antiderivative is differentiated first (a match then means equal up to a constant)."""
     for mistake in spec.mistakes:
         try:
-            expr = parse(mistake.answer, variables).to_sympy()
+            expr = compared(parse(mistake.answer, variables).to_sympy())
         except MathError:
             continue  # the validator reports it; a learner never sees a broken mistake
         if agrees(expr, probe, got):
@@ -269,7 +273,8 @@ def _judge_scalar(reading: Reading, answer_expr, reference, required: list, spec
                   variables: tuple[str, ...], seed: int, what: str,
                   candidates: Candidates = _no_candidates, quotient: Callable[[], bool] = lambda: False,
                   of_answer: str = "your answer", correct_message: str = "Correct.",
-                  extra_diagnosis: Callable[[Probe], diagnose.Diagnosis | None] = lambda probe: None) -> Verdict:
+                  extra_diagnosis: Callable[[Probe], diagnose.Diagnosis | None] = lambda probe: None,
+                  mistake_form: Callable = lambda expr: expr) -> Verdict:
     names = tuple(variables)
     everything = tuple(required) + (reference,)
     probe = _probe(spec, reading.parsed.text, names, everything, seed, (answer_expr,))
@@ -298,7 +303,7 @@ def _judge_scalar(reading: Reading, answer_expr, reference, required: list, spec
     if not answer_expr.free_symbols and all(isinstance(g, Undefined) for g in got):
         return reading.verdict("invalid", f"Your answer has no value: {got[i].reason}.")
     # Diagnosis is built only for wrong answers: it differentiates again and is the slow part.
-    found = (_match_mistakes(spec, variables, probe, got)
+    found = (_match_mistakes(spec, variables, probe, got, mistake_form)
              or diagnose.find(candidates(), got, probe)
              or extra_diagnosis(probe)
              or (ROUNDING if _has_decimals(reading.parsed) and _rounding_slip(reading.parsed, variables, probe, expected)
@@ -421,6 +426,7 @@ def _check_antiderivative(spec: ExerciseSpec, answer: str, seed: int) -> Verdict
         of_answer="the derivative of your answer",
         correct_message="Correct: the derivative of your answer is the integrand."
         + ("" if free else " Any constant of integration is fine."),
+        mistake_form=lambda mistake: sympy.diff(mistake, x),
     )
     if needs_abs and verdict.correct:
         note = ("ln|…| is the antiderivative on the whole domain; ln(…) is one only where its argument is "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -21,6 +22,12 @@ def common_options() -> argparse.ArgumentParser:
         "--lessons", default=argparse.SUPPRESS, help="folder of lessons (default: the built-in course)"
     )
     return parent
+
+
+def answers_may_start_with_minus(parser: argparse.ArgumentParser) -> None:
+    """An answer such as -tan(x) starts with '-' but is not an option: only --long options and
+    -h are options for this parser, so anything else that starts with '-' is read as a positional."""
+    parser._negative_number_matcher = re.compile(r"^-(?!-)(?!h$).+")
 
 
 def profile_name(args: argparse.Namespace) -> str:

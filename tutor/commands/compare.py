@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 import builtins
 import json
-import re
 import sys
 
 from tutor.checking.spec import ExerciseSpec
 from tutor.checking.verdict import Verdict
+from tutor.commands.common import answers_may_start_with_minus
 from tutor.commands.output import printable
 
 MODES = ("equivalent", "derivative", "antiderivative", "numeric")
@@ -24,9 +24,7 @@ def register(subparsers, common: argparse.ArgumentParser) -> None:
         help="compare an answer with an expected expression",
         description="Decide whether ANSWER is equivalent to EXPECTED. Exit 0 equivalent, 1 different, 2 invalid.",
     )
-    # An answer such as -tan(x) starts with '-' but is not an option: only --long options and
-    # -h are options here, so anything else that starts with '-' is read as a positional.
-    parser._negative_number_matcher = re.compile(r"^-(?!-)(?!h$).+")
+    answers_may_start_with_minus(parser)
     parser.add_argument("expected", nargs="?", help="the reference; in derivative mode the function, "
                                                     "in antiderivative mode the integrand")
     parser.add_argument("answer", nargs="?", help="the answer to judge")

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from tutor.commands import common
+from tutor.commands.common import answers_may_start_with_minus
 from tutor.commands.output import printable
 
 if TYPE_CHECKING:
@@ -51,6 +52,7 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
             "and print one JSON verdict line each."
         ),
     )
+    answers_may_start_with_minus(check)
     check.add_argument("exercise", nargs="?", metavar="EXERCISE_ID")
     check.add_argument("answer", nargs="?", metavar="ANSWER")
     check.add_argument("--json", action="store_true", help="print the verdict as JSON")

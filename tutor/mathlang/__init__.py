@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable
 
-from tutor.mathlang.ast import Node, Relation, Vector, names_in, render
+from tutor.mathlang.ast import Node, Relation, Vector, distribute_vectors, names_in, render
 from tutor.mathlang.errors import MathError
 from tutor.mathlang.parser import parse_tree
 
@@ -44,13 +44,13 @@ class Parsed:
 def parse(text: str, variables: Iterable[str] = ("x",), *, allow_unknown: bool = False) -> Parsed:
     """Parse an answer (or a lesson expression) over the declared variables."""
     tree, notes, unknown = parse_tree(str(text), tuple(variables), allow_unknown=allow_unknown)
-    return Parsed(str(text), tree, notes, unknown)
+    return Parsed(str(text), distribute_vectors(tree), notes, unknown)
 
 
 def parse_formula(text: str) -> Parsed:
     """A line of a ```math block: any names are variables, `f(x)` is an unnamed function, `=` joins sides."""
     tree, notes, unknown = parse_tree(str(text), (), allow_unknown=True, allow_relations=True)
-    return Parsed(str(text), tree, notes, unknown)
+    return Parsed(str(text), distribute_vectors(tree), notes, unknown)
 
 
 def parse_conditions(text: str, variables: Iterable[str]) -> list[Relation]:

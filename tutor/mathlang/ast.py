@@ -169,3 +169,57 @@ def replace_nodes(node: Node, change) -> Node:
     if isinstance(node, Relation):
         return Relation(tuple(replace_nodes(o, change) for o in node.operands), node.ops)
     return node
+
+
+def distribute_vectors(node: Node) -> Node:
+    """Fold arithmetic on vectors into their entries, as one writes on paper: −[a, b] is
+    [−a, −b], 3·[a, b] and [a, b]·3 are [3a, 3b], [a, b]/2 is [a/2, b/2], and [a, b] ± [c, d] of
+    the same shape is [a ± c, b ± d]. Any other use of a vector inside a formula (a vector in a
+    function, a power, a product of two vectors) is a MathError that says what can be done."""
+    from tutor.mathlang.errors import MathError
+
+    def fold(current: Node) -> Node:
+        if isinstance(current, Vector):
+            return Vector(tuple(fold(item) for item in current.items))
+        if isinstance(current, Neg):
+            inner = fold(current.operand)
+            return Vector(tuple(fold(Neg(i)) for i in inner.items)) if isinstance(inner, Vector) else Neg(inner)
+        if isinstance(current, BinOp):
+            left, right = fold(current.left), fold(current.right)
+            lv, rv = isinstance(left, Vector), isinstance(right, Vector)
+            if not (lv or rv):
+                return BinOp(current.op, left, right)
+            if current.op in "+-" and lv and rv:
+                if _shape(left) != _shape(right):
+                    raise MathError("the two vectors being added or subtracted have different sizes")
+                return Vector(tuple(fold(BinOp(current.op, a, b)) for a, b in zip(left.items, right.items)))
+            if current.op == "*" and lv != rv:
+                return Vector(tuple(fold(BinOp("*", left, i) if rv else BinOp("*", i, right))
+                                    for i in (right.items if rv else left.items)))
+            if current.op == "/" and lv and not rv:
+                return Vector(tuple(fold(BinOp("/", i, right)) for i in left.items))
+            raise MathError(_VECTOR_USE)
+        if isinstance(current, (Call, Pow)):
+            parts = children(current)
+            if any(isinstance(p, Vector) or (not isinstance(p, (Num, Var, Const)) and _has_vector(p)) for p in parts):
+                raise MathError(_VECTOR_USE)
+            return current
+        if isinstance(current, Relation):
+            return Relation(tuple(fold(o) for o in current.operands), current.ops)
+        return current
+
+    return fold(node)
+
+
+_VECTOR_USE = ("a vector can be negated, multiplied or divided by a number, or added to a vector of the same "
+               "size; write the result entry by entry otherwise")
+
+
+def _shape(node: Node) -> tuple:
+    if isinstance(node, Vector):
+        return (len(node.items),) + (_shape(node.items[0]) if node.items else ())
+    return ()
+
+
+def _has_vector(node: Node) -> bool:
+    return any(isinstance(n, Vector) for n in walk(node))

@@ -15,12 +15,14 @@ MAX_DIGITS = 100
 MAX_SCI_EXPONENT = 400
 
 # Unicode operators people paste or type, and what they mean.
-OPERATOR_ALIASES = {"·": "*", "×": "*", "⋅": "*", "∗": "*", "∙": "*", "•": "*", "÷": "/", "−": "-", "–": "-", "≤": "<=",
+OPERATOR_ALIASES = {"{": "(", "}": ")",  # e^{z1}, as LaTeX habits write a group
+                    "·": "*", "×": "*", "⋅": "*", "∗": "*", "∙": "*", "•": "*", "÷": "/", "−": "-", "–": "-", "≤": "<=",
                     "≥": ">=", "≠": "!="}
 OPERATORS = ("**", "<=", ">=", "!=", "+", "-", "*", "/", "^", "(", ")", "[", "]", ",", "|", "=",
              "<", ">", "√", "'")
 
 _DIGITS = frozenset("0123456789")
+SUBSCRIPT_DIGITS = {chr(0x2080 + d): str(d) for d in range(10)}  # z₁ is the name z1
 _NUMBER = re.compile(r"([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
 _NAME_START = re.compile(r"[A-Za-z_\u0370-\u03ff]")
 _NAME_PART = re.compile(r"[A-Za-z0-9_\u0370-\u03ff]")
@@ -48,6 +50,8 @@ def _read_name(text: str, start: int) -> tuple[str, int]:
             out.append(ACCENTS[ch])
         elif _NAME_PART.match(ch) and (out or not ch.isdigit()):
             out.append(ch)
+        elif ch in SUBSCRIPT_DIGITS and out:
+            out.append(SUBSCRIPT_DIGITS[ch])
         else:
             break
         j += 1

@@ -49,7 +49,7 @@ def test_exercise_after_a_wrong_answer(snap_compare, tmp_path, service):
         await wait_for(pilot, lambda: "Not yet" in verdict_text(app, "slopes/e3"))
         await wait_for(pilot, lambda: "read as" in str(app.screen.query(".reading").first().render()))
         # The attempt is saved in the background; the card's status mark follows when it is on disk.
-        await wait_for(pilot, lambda: "attempted" in str(app.screen.query(".exercise-title").first().render()))
+        await wait_for(pilot, lambda: "attempted" in str(app.screen.query(".card-title").first().render()))
         freeze_cursors(app)
         await pilot.pause(0.3)
 

@@ -26,13 +26,12 @@ from tutor.checking.compare import (
 )
 from tutor.checking.numeval import Evaluation, Undefined, evaluate
 from tutor.checking.sampling import Domain, format_point, parse_domain
-from tutor.checking.spec import ExerciseSpec
+from tutor.checking.spec import DEFAULT_REL_TOL, ExerciseSpec
 from tutor.checking.verdict import Counterexample, EntryResult, Verdict
 from tutor.mathlang import MathError, Parsed, parse, parse_formula
 from tutor.mathlang.ast import Relation, Vector
 from tutor.mathlang.build import symbol
 
-DEFAULT_REL_TOL = 1e-4
 INTEGRATION_CONSTANTS = ("C", "c")
 
 

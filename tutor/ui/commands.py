@@ -29,9 +29,7 @@ class TutorCommands(Provider):
             if info.name != session.profile_name:
                 out.append((f"Switch profile: {info.name}", partial(app.switch_profile, info.name), info.summary))
         out.append(("Switch profile: new profile…", app.ask_new_profile, "start a separate save file"))
-        from tutor.ui.screens.backprop_sandbox import open_sandbox
-
-        out.append(("Backprop sandbox: step through any expression", partial(open_sandbox, app),
+        out.append(("Backprop sandbox: step through any expression", app.open_backprop_sandbox,
                     "type an expression and values, then do its forward and backward pass"))
         for theme in sorted(app.available_themes):
             out.append((f"Switch theme: {theme}", partial(setattr, app, "theme", theme), "saved in your profile"))

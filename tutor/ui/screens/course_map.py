@@ -118,9 +118,6 @@ class CourseMapScreen(Screen):
             bar(report.solved, report.total, 10),
             f" {report.solved}/{report.total}  {word}",
         )
-        missing = session.unfinished_prerequisites(lesson)
-        if missing:
-            details.append(f"  ⚠ first: {', '.join(m.title for m in missing)}", style="italic")
         if lesson.broken:
             details.append("  ✗ this lesson has errors", style="bold red")
         return Text.assemble(row, "\n", details)
@@ -147,18 +144,8 @@ class CourseMapScreen(Screen):
             self.action_continue()
 
     def open(self, lesson_id: str) -> None:
-        session = self.app.session
-        lesson = session.course.lessons[lesson_id]
-        missing = session.unfinished_prerequisites(lesson)
-        if not missing:
-            self.app.open_lesson(lesson_id)
-            return
-        from tutor.ui.screens.dialogs import ConfirmScreen
-
-        names = ", ".join(m.title for m in missing)
-        question = f"“{lesson.title}” builds on {names}, which you have not finished. Open it anyway?"
-        self.app.push_screen(ConfirmScreen(question, yes="Open anyway", no="Not now"),
-                             lambda yes: self.app.open_lesson(lesson_id) if yes else None)
+        # Prerequisites are advice, mentioned once by the lesson itself: opening never asks.
+        self.app.open_lesson(lesson_id)
 
     def action_continue(self) -> None:
         target = self.app.session.continue_target()
@@ -168,9 +155,7 @@ class CourseMapScreen(Screen):
         self.app.open_lesson(target.lesson.id, page=target.page)
 
     def action_backprop_sandbox(self) -> None:
-        from tutor.ui.screens.backprop_sandbox import open_sandbox
-
-        open_sandbox(self.app)
+        self.app.open_backprop_sandbox()
 
     def action_filter(self) -> None:
         self.query_one("#filter", Input).focus()

@@ -192,10 +192,13 @@ class TutorApp(App[int]):
             self.notify(str(exc), severity="error")
             return
         self.session = Session(session.course, store, issue, session.lessons_dir, session.save_dir)
-        # Back to a fresh course map: everything above the app's base screen goes.
-        while len(self.screen_stack) > 2:
+        # Back to the course map, redrawn for this profile: the screens above it go.
+        while len(self.screen_stack) > 2 and not isinstance(self.screen, CourseMapScreen):
             await self.pop_screen()
-        await self.switch_screen(CourseMapScreen())
+        if isinstance(self.screen, CourseMapScreen):
+            self.screen.refresh_progress()
+        else:
+            await self.push_screen(CourseMapScreen())
         self.notify(f"Profile: {name}")
         if issue is not None:
             from tutor.ui.screens.dialogs import SaveProblemScreen

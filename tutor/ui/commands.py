@@ -7,6 +7,12 @@ from functools import partial
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 
+def _first_line(markdown: str, width: int = 60) -> str:
+    """The start of an exercise's prompt, on one line, for the palette."""
+    text = " ".join(markdown.replace("`", "").replace("*", "").split())
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
 class TutorCommands(Provider):
     def _commands(self) -> list[tuple[str, object, str]]:
         app = self.app
@@ -18,7 +24,7 @@ class TutorCommands(Provider):
         for lesson in session.course.lessons.values():
             for index, page in enumerate(lesson.pages):
                 for exercise in page.exercises:
-                    out.append((f"Go to exercise: {exercise.id}",
+                    out.append((f"Go to exercise: {exercise.id} · {_first_line(exercise.prompt)}",
                                 partial(app.open_lesson, lesson.id, index, exercise.id),
                                 f"{exercise.kind} · {lesson.title}"))
                     out.append((f"Reset exercise: {exercise.id}", partial(app.reset_exercise, exercise.id),

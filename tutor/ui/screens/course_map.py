@@ -22,9 +22,8 @@ from tutor.lessons.model import Lesson
 from tutor.ui.widgets.glyphs import LESSON_GLYPHS, bar
 
 WELCOME = (
-    "Welcome! This course teaches the calculus behind machine learning, one short lesson at a "
-    "time. Pick a lesson and press Enter; type your answers the way you would write them "
-    "(F1 shows the answer syntax). Your progress is saved as you go."
+    "Welcome! The calculus behind machine learning, one short lesson at a time. Pick a lesson "
+    "and press Enter; F1 shows how to type answers. Your progress is saved as you go."
 )
 
 
@@ -45,7 +44,7 @@ class CourseMapScreen(Screen):
             with Horizontal(id="overall"):
                 yield Static("", id="overall-label")
                 yield ProgressBar(total=1, show_eta=False, show_percentage=True, id="overall-bar")
-            yield Input(placeholder="Filter lessons by title (press / to focus)", id="filter")
+            yield Input(placeholder="Filter lessons by title (press / to focus)", id="filter", compact=True)
             yield OptionList(id="lessons")
         yield Footer()
 
@@ -55,7 +54,24 @@ class CourseMapScreen(Screen):
         if target is not None:
             self.query_one("#continue", Button).focus()
         else:
-            self.query_one("#lessons", OptionList).focus()
+            options = self.query_one("#lessons", OptionList)
+            options.focus()
+            self._highlight_first(options)
+
+    def _highlight_first(self, options: OptionList) -> None:
+        """Highlight the first lesson not solved yet (or the first), so Enter opens something."""
+        first = None
+        for index in range(options.option_count):
+            option = options.get_option_at_index(index)
+            if option.disabled:
+                continue
+            first = index if first is None else first
+            lesson = self.app.session.course.lessons.get(option.id or "")
+            if lesson is not None and self.app.session.lesson_state(lesson) != "solved":
+                options.highlighted = index
+                return
+        if first is not None:
+            options.highlighted = first
 
     def on_screen_resume(self) -> None:
         self.refresh_progress()
@@ -113,14 +129,16 @@ class CourseMapScreen(Screen):
             f"{part}.{number} ",
             (lesson.title, "bold" if state == "started" else ""),
         )
+        # One line per lesson, so a 24-line terminal shows most of a part.
         details = Text.assemble(
-            f"   {lesson.minutes} min  ",
-            bar(report.solved, report.total, 10),
-            f" {report.solved}/{report.total}  {word}",
+            ("  ·  ", "dim"),
+            bar(report.solved, report.total, 6),
+            f" {report.solved}/{report.total} {word}",
+            (f" · {lesson.minutes} min", "dim"),
         )
         if lesson.broken:
             details.append("  ✗ this lesson has errors", style="bold red")
-        return Text.assemble(row, "\n", details)
+        return Text.assemble(row, details, no_wrap=True, overflow="ellipsis")
 
     # -- events -------------------------------------------------------------------------------------
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -130,10 +148,7 @@ class CourseMapScreen(Screen):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         options = self.query_one("#lessons", OptionList)
         options.focus()
-        for index in range(options.option_count):
-            if not options.get_option_at_index(index).disabled:
-                options.highlighted = index
-                break
+        self._highlight_first(options)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         if event.option.id:

@@ -195,7 +195,7 @@ class AnswerRow(Row):
         placeholder = PLACEHOLDERS.get(self.part.spec.kind, "your answer")
         precision = precision_note(self.part.spec)
         if precision:
-            yield Static(Text(f"Give the number {precision}.", style="dim"), classes="precision")
+            yield Static(Text(f"Give numbers {precision}.", style="dim"), classes="precision")
         yield AnswerInput(self.draft, placeholder=placeholder, id=f"answer-{self.part.key or 'main'}")
         yield Static("", classes="reading")
         yield from self.compose_verdict()

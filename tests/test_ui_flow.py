@@ -34,7 +34,7 @@ async def test_a_new_learner_works_through_a_lesson_and_resumes(tmp_path, servic
         assert isinstance(app.screen, CourseMapScreen)
         assert not app.screen.query_one("#continue").display  # a new learner: a welcome, no "Continue"
         assert app.screen.query_one("#welcome").display
-        await pilot.press("down", "enter")
+        await pilot.press("enter")  # the first lesson is highlighted already
         assert isinstance(app.screen, LessonScreen)
         assert "page 1 of 3" in page_header(app)
         await pilot.press("n")
@@ -131,17 +131,21 @@ async def test_derivative_diagnosis_and_vector_entries(tmp_path, service):
 
 async def test_prerequisites_are_mentioned_once_and_never_block(tmp_path, service):
     app = make_app(tmp_path, service)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
+    told: list[str] = []
+    notify = app.notify
+    app.notify = lambda message, **kw: (told.append(str(message)), notify(message, **kw))[1]
+    async with app.run_test(size=SIZE) as pilot:
         options = app.screen.query_one("#lessons", OptionList)
         assert "first:" not in str(options.get_option("chains").prompt)
         options.highlighted = options.get_option_index("chains")
         await pilot.press("enter")
-        assert isinstance(app.screen, LessonScreen) and app.screen.lesson.id == "chains"
-        told = [n.message for n in app._notifications if "builds on" in n.message]
-        assert len(told) == 1 and "Slopes" in told[0]
+        await wait_for(pilot, lambda: isinstance(app.screen, LessonScreen) and app.screen.lesson.id == "chains")
+        await wait_for(pilot, lambda: any("builds on" in m for m in told))
+        assert "Slopes" in next(m for m in told if "builds on" in m)
         await pilot.press("escape", "enter")
-        assert isinstance(app.screen, LessonScreen)
-        assert len([n for n in app._notifications if "builds on" in n.message]) == 1
+        await wait_for(pilot, lambda: isinstance(app.screen, LessonScreen))
+        await pilot.pause(0.2)
+        assert len([m for m in told if "builds on" in m]) == 1
 
 
 async def test_filter_narrows_the_course_map(tmp_path, service):

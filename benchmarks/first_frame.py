@@ -24,15 +24,12 @@ def child(started: float, save_dir: str) -> None:
     """Runs in the measured process: everything from here on is what a learner waits for."""
     import argparse as _argparse
     import threading
-    from pathlib import Path
 
-    from tutor.checking.service import CheckService
-    from tutor.commands.common import lessons_dir
-    from tutor.session import Session
-    from tutor.ui.app import TutorApp
+    from tutor.ui.run import build_app
 
-    session = Session.open(lessons_dir(_argparse.Namespace()), Path(save_dir), "default")
-    checker = CheckService()
+    # The same app `tutor` runs: its course and save file are read after the first frame.
+    built = build_app(_argparse.Namespace(save_dir=save_dir))
+    TutorApp = type(built)
     marks: dict[str, float] = {}
 
     class MeasuredApp(TutorApp):
@@ -45,6 +42,8 @@ def child(started: float, save_dir: str) -> None:
             threading.Thread(target=self.first_verdict, daemon=True).start()
 
         def first_verdict(self) -> None:
+            while self.session is None:  # the course is read after the first frame
+                time.sleep(0.01)
             exercise = next(e for lesson in self.session.course.lessons.values() for e in lesson.exercises
                             if e.kind == "derivative")
             verdict = self.checker.check(exercise.parts[0].spec, "cos(x^3)")
@@ -52,8 +51,9 @@ def child(started: float, save_dir: str) -> None:
             marks["status"] = verdict.status
             self.call_from_thread(self.exit, 0)
 
-    MeasuredApp(session, checker).run(headless=True, size=(100, 32))
-    checker.close()
+    app = MeasuredApp(built._open_session, built.checker)
+    app.run(headless=True, size=(100, 32))
+    app.checker.close()
     print(json.dumps(marks))
 
 

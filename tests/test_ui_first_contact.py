@@ -255,3 +255,54 @@ def test_help_mentions_the_sandbox_key_and_keeps_the_abs_row_whole():
     assert "backprop sandbox" in HELP_TEXT.lower()
     abs_row = next(line for line in HELP_TEXT.splitlines() if "abs(x)" in line)
     assert abs_row.count("|") - abs_row.count("\\|") == 3  # two cells, not split by |x|
+
+
+# -- speed: the first frame comes before the course is read -------------------------------------------
+
+async def test_first_frame_comes_before_the_course_is_read(tmp_path, service):
+    import threading
+
+    from tutor.session import Session
+    from tutor.ui.app import TutorApp
+    from uikit import FIXTURE_LESSONS
+
+    release = threading.Event()
+
+    def slow_open():
+        release.wait(10)  # the course is being read...
+        return Session.open(FIXTURE_LESSONS, tmp_path, "default")
+
+    app = TutorApp(slow_open, service)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.2)
+        assert app.session is None and "Opening the course" in text_of(app.screen.query_one("#opening", Static))
+        release.set()
+        await wait_for(pilot, lambda: isinstance(app.screen, CourseMapScreen))
+        await pilot.press("enter")
+        assert isinstance(app.screen, LessonScreen)
+
+
+# -- one writer: key presses never wait on the disk -------------------------------------------------------
+
+async def test_typing_never_waits_on_a_held_save_lock_and_saves_keep_their_order(tmp_path, service):
+    import threading
+    import time
+
+    app = make_app(tmp_path, service)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_slopes(pilot, app, 1)
+        gate = threading.Event()
+        app.save(lambda: gate.wait(10))  # the disk (or another tutor's lock) is stuck for now
+        box = answer_box(app, "slopes/e1")
+        box.focus()
+        started = time.perf_counter()
+        for text in ("5", "6"):
+            box.value = ""
+            await pilot.press(*text, "enter")
+            await wait_for(pilot, lambda: card(app, "slopes/e1").query_one(AnswerRow).verdict is not None)
+        assert time.perf_counter() - started < 8  # answered while every save waited
+        assert app.writer.pending >= 2
+        gate.set()
+        await pilot.press("ctrl+q")
+    record = stored(tmp_path, "slopes/e1")
+    assert [a.answer for a in record.attempts] == ["5", "6"] and record.solved

@@ -1,21 +1,27 @@
-"""The application: owns the session and the checker, and routes between screens."""
+"""The application: owns the session, the checker and the save writer, and routes between screens.
+
+The first frame comes before the course is read: `run_app` hands in how to open the session,
+and the course map fills in once it is open (a worker thread reads the lessons and the save
+file meanwhile). Nothing heavier than Textual is imported before that frame.
+"""
 
 from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import Any, Callable, Protocol
+from typing import TYPE_CHECKING, Any, Callable, Protocol
 
 from textual.app import App
 from textual.binding import Binding
 
-from tutor.checking.spec import ExerciseSpec
-from tutor.checking.verdict import Verdict
-from tutor.progress import open_profile
-from tutor.session import Session, SessionError
 from tutor.ui.background import background
 from tutor.ui.commands import TutorCommands
 from tutor.ui.writer import SaveWriter
+
+if TYPE_CHECKING:
+    from tutor.checking.spec import ExerciseSpec
+    from tutor.checking.verdict import Verdict
+    from tutor.session import Session
 
 
 class Checker(Protocol):
@@ -42,23 +48,53 @@ class TutorApp(App[int]):
         Binding("question_mark", "help", "Help", show=False),
     ]
 
-    def __init__(self, session: Session, checker: Checker) -> None:
+    def __init__(self, session: Session | Callable[[], Session], checker: Checker) -> None:
+        """`session`: an open session, or a function that opens one (called off the UI thread,
+        after the first frame)."""
         super().__init__()
-        self.session = session
+        self.session: Session | None = None if callable(session) else session
+        self._open_session = session if callable(session) else None
         self.checker = checker
         self._loop: asyncio.AbstractEventLoop | None = None
         self.told_prerequisites: set[str] = set()  # lessons whose prerequisites were mentioned
         self.writer = SaveWriter(self._deliver, self._save_failed)
-        theme = session.profile.settings.get("theme")
+        self.theme = DEFAULT_THEME
+        if self.session is not None:
+            self._apply_saved_theme()
+
+    def _apply_saved_theme(self) -> None:
+        theme = self.session.profile.settings.get("theme")
         if isinstance(theme, str) and theme in self.available_themes:
             self.theme = theme
-        else:
-            self.theme = DEFAULT_THEME
 
     def on_mount(self) -> None:
-        from tutor.ui.screens.course_map import CourseMapScreen
-
         self._loop = asyncio.get_running_loop()
+        if self.session is None:
+            from tutor.ui.screens.opening import OpeningScreen
+
+            self.push_screen(OpeningScreen())
+            self.call_after_refresh(self.open_session)  # after the first frame, not racing it
+        else:
+            self._session_ready()
+
+    @background(group="open")
+    def open_session(self) -> None:
+        from tutor.progress import ProfileNameError
+
+        try:
+            session = self._open_session()
+        except ProfileNameError as exc:
+            self.call_from_thread(self.exit, 2, 2, f"tutor: {exc}")
+            return
+        self.call_from_thread(self._session_opened, session)
+
+    def _session_opened(self, session: Session) -> None:
+        self.session = session
+        self._apply_saved_theme()
+        self._session_ready()
+
+    def _session_ready(self) -> None:
+        from tutor.ui.screens.course_map import CourseMapScreen
 
         self.theme_changed_signal.subscribe(self, self._save_theme)
         self.push_screen(CourseMapScreen())
@@ -89,6 +125,8 @@ class TutorApp(App[int]):
 
     # -- save-file problems -------------------------------------------------------------------------
     def _resolve_save_problem(self, choice: str | None) -> None:
+        from tutor.session import SessionError
+
         try:
             if choice == "backup":
                 self.session.recover_from_backup()
@@ -116,6 +154,8 @@ class TutorApp(App[int]):
         self._loop.call_soon_threadsafe(callback, arg)
 
     def _save_failed(self, error: BaseException) -> None:
+        from tutor.session import SessionError
+
         message = str(error) if isinstance(error, SessionError) else f"{type(error).__name__}: {error}"
         self.notify(f"Not saved: {message}", severity="error", timeout=10)
 
@@ -123,17 +163,18 @@ class TutorApp(App[int]):
         """Queue a write through the session (`session.set_draft`, `record_verdict`...); returns at
         once. `then(result)` runs on the UI thread once it is written. A read-only profile (the
         learner was told when it opened) writes nothing."""
-        if not self.session.store.writable:
+        if self.session is None or not self.session.store.writable:
             return
         self.writer.submit(action, *args, then=then)
 
     async def flush_saves(self) -> None:
         """Queue every screen's unsaved drafts and position, then wait (off the UI thread) until all
         of it is on disk."""
-        for screen in self.screen_stack:
-            flush = getattr(screen, "flush", None)
-            if flush is not None:
-                flush()
+        if self.session is not None:
+            for screen in self.screen_stack:
+                flush = getattr(screen, "flush", None)
+                if flush is not None:
+                    flush()
         await asyncio.to_thread(self.writer.flush)
 
     def _save_theme(self, theme) -> None:
@@ -181,7 +222,8 @@ class TutorApp(App[int]):
         self.run_worker(self._switch_profile(name), group="profile", exclusive=True, exit_on_error=False)
 
     async def _switch_profile(self, name: str) -> None:
-        from tutor.progress import ProfileNameError
+        from tutor.progress import ProfileNameError, open_profile
+        from tutor.session import Session
         from tutor.ui.screens.course_map import CourseMapScreen
 
         await self.flush_saves()  # the old profile's drafts and position are written first
@@ -193,7 +235,8 @@ class TutorApp(App[int]):
             return
         self.session = Session(session.course, store, issue, session.lessons_dir, session.save_dir)
         # Back to the course map, redrawn for this profile: the screens above it go.
-        while len(self.screen_stack) > 2 and not isinstance(self.screen, CourseMapScreen):
+        while not isinstance(self.screen, CourseMapScreen) and any(
+                isinstance(screen, CourseMapScreen) for screen in self.screen_stack):
             await self.pop_screen()
         if isinstance(self.screen, CourseMapScreen):
             self.screen.refresh_progress()

@@ -18,6 +18,8 @@ class TutorCommands(Provider):
         app = self.app
         session = app.session
         out: list[tuple[str, object, str]] = []
+        if session is None:  # the course is still being read
+            return out
         for lesson in session.course.lessons.values():
             out.append((f"Go to lesson: {lesson.title}", partial(app.open_lesson, lesson.id),
                         f"Part {lesson.part} · {lesson.id}"))

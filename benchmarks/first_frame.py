@@ -34,8 +34,8 @@ def child(started: float, save_dir: str) -> None:
 
     class MeasuredApp(TutorApp):
         def on_mount(self) -> None:
+            self.call_after_refresh(self.first_frame)  # before the app's own after-frame work
             super().on_mount()
-            self.call_after_refresh(self.first_frame)
 
         def first_frame(self) -> None:
             marks["first_frame"] = time.time() - started

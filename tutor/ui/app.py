@@ -67,12 +67,18 @@ class TutorApp(App[int]):
         if isinstance(theme, str) and theme in self.available_themes:
             self.theme = theme
 
+    def compose(self):
+        # The first frame, while the course is read: as light as a minimal Textual app.
+        if self.session is None:
+            from textual.widgets import Footer, Header, Static
+
+            yield Header()
+            yield Static("Opening the course…", id="opening")
+            yield Footer()
+
     def on_mount(self) -> None:
         self._loop = asyncio.get_running_loop()
         if self.session is None:
-            from tutor.ui.screens.opening import OpeningScreen
-
-            self.push_screen(OpeningScreen())
             self.call_after_refresh(self.open_session)  # after the first frame, not racing it
         else:
             self._session_ready()

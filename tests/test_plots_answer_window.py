@@ -62,3 +62,14 @@ def test_only_one_variable_parts_with_a_truth_are_plotted():
     assert plottable(ExerciseSpec("expression", answer="2x", variables=("x",)))
     assert not plottable(ExerciseSpec("expression", answer="2x+y", variables=("x", "y")))
     assert not plottable(ExerciseSpec("numeric", answer="4"))
+
+
+def test_an_interactive_tangent_figure_keeps_the_tangents_its_block_lists():
+    from tutor.plots import interactive_from_block
+
+    block = {"title": "Tangents to x² at x = −2, 0, 2", "x": [-3, 3], "y": [-3, 10],
+             "curves": [{"expr": "x^2", "label": "y = x²"}],
+             "tangents": [{"of": "x^2", "at": a, "label": f"at {a}"} for a in (-2, 0, 2)],
+             "interactive": "tangent"}
+    labels = [s.label for s in interactive_from_block(block).figure(80).panels[0].series]
+    assert {"at -2", "at 0", "at 2", "tangent"} <= set(labels)

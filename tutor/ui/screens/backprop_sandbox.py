@@ -49,7 +49,7 @@ class BackpropSandboxScreen(Screen):
                 yield Button("Step through ⏎", id="sandbox-build", variant="primary", compact=True)
             yield Static("", id="sandbox-message")
             yield Vertical(id="sandbox-stepper")
-        yield Footer()
+        yield Footer(compact=True)  # one line of keys that fits 80 columns
 
     def on_mount(self) -> None:
         self.sub_title = "Backprop sandbox"

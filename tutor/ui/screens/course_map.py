@@ -46,7 +46,7 @@ class CourseMapScreen(Screen):
                 yield ProgressBar(total=1, show_eta=False, show_percentage=True, id="overall-bar")
             yield Input(placeholder="Filter lessons by title (press / to focus)", id="filter", compact=True)
             yield OptionList(id="lessons")
-        yield Footer()
+        yield Footer(compact=True)  # one line of keys that fits 80 columns
 
     def on_mount(self) -> None:
         self.refresh_progress()

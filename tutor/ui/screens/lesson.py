@@ -29,12 +29,12 @@ SCROLL_SAVE_DELAY_S = 1.0
 class LessonScreen(Screen):
     BINDINGS = [
         Binding("n", "page(1)", "Next page", id="next-page"),
-        Binding("p", "page(-1)", "Previous page", id="previous-page"),
+        Binding("p", "page(-1)", "Previous page", id="previous-page", show=False),
         Binding("ctrl+pagedown", "page(1)", "Next page", show=False, priority=True),
         Binding("ctrl+pageup", "page(-1)", "Previous page", show=False, priority=True),
         Binding("f6", "next_exercise", "Next exercise", id="next-exercise", priority=True),
         Binding("t", "toggle_toc", "Contents", id="toc"),
-        Binding("escape", "leave", "Course map", id="leave"),
+        Binding("escape", "leave", "Back", id="leave"),
         Binding("tab", "tab", show=False),
     ]
 
@@ -59,7 +59,7 @@ class LessonScreen(Screen):
                     yield Static("", id="page-title")
                     yield Static("", id="page-count")
                 yield VerticalScroll(id="page")
-        yield Footer()
+        yield Footer(compact=True)  # one line of keys that fits 80 columns
 
     def on_mount(self) -> None:
         self.sub_title = self.lesson.title

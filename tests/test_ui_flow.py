@@ -131,21 +131,19 @@ async def test_derivative_diagnosis_and_vector_entries(tmp_path, service):
 
 async def test_prerequisites_are_mentioned_once_and_never_block(tmp_path, service):
     app = make_app(tmp_path, service)
-    told: list[str] = []
-    notify = app.notify
-    app.notify = lambda message, **kw: (told.append(str(message)), notify(message, **kw))[1]
     async with app.run_test(size=SIZE) as pilot:
         options = app.screen.query_one("#lessons", OptionList)
         assert "first:" not in str(options.get_option("chains").prompt)
         options.highlighted = options.get_option_index("chains")
-        await pilot.press("enter")
+        await pilot.press("enter")  # no question asked
         await wait_for(pilot, lambda: isinstance(app.screen, LessonScreen) and app.screen.lesson.id == "chains")
-        await wait_for(pilot, lambda: any("builds on" in m for m in told))
-        assert "Slopes" in next(m for m in told if "builds on" in m)
+        note = app.screen.query_one("#lesson-note", Static)
+        assert note.display and "builds on “Slopes" in text_of(note)
+        await pilot.press("n")
+        assert not note.display  # said once, quietly
         await pilot.press("escape", "enter")
         await wait_for(pilot, lambda: isinstance(app.screen, LessonScreen))
-        await pilot.pause(0.2)
-        assert len([m for m in told if "builds on" in m]) == 1
+        assert not app.screen.query_one("#lesson-note", Static).display  # not again this session
 
 
 async def test_filter_narrows_the_course_map(tmp_path, service):

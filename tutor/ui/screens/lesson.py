@@ -58,6 +58,7 @@ class LessonScreen(Screen):
                 with Horizontal(id="page-header"):
                     yield Static("", id="page-title")
                     yield Static("", id="page-count")
+                yield Static("", id="lesson-note")
                 yield VerticalScroll(id="page")
         yield Footer(compact=True)  # one line of keys that fits 80 columns
 
@@ -73,13 +74,18 @@ class LessonScreen(Screen):
         """Prerequisites are advice: said once per lesson and session, quietly, never blocking."""
         told = self.app.told_prerequisites
         missing = self.app.session.unfinished_prerequisites(self.lesson)
+        note = self.query_one("#lesson-note", Static)
+        note.display = False
         if missing and self.lesson.id not in told:
             told.add(self.lesson.id)
             names = ", ".join(f"“{m.title}”" for m in missing)
-            self.notify(f"This lesson builds on {names}, not finished yet.", timeout=5)
+            note.update(Text(f"This lesson builds on {names}, not finished yet.", style="italic"))
+            note.display = True  # until the page changes
 
     # -- pages --------------------------------------------------------------------------------------
     def show_page(self, index: int, restore: bool = False) -> None:
+        if self.is_mounted and index != self.page:
+            self.query_one("#lesson-note").display = False
         self.flush()
         self.page = index
         container = self.query_one("#page", VerticalScroll)

@@ -73,6 +73,9 @@ class CourseMapScreen(Screen):
         if first is not None:
             options.highlighted = first
 
+    def on_resize(self) -> None:
+        self._fill(self.query_one("#filter", Input).value)  # rows fit the new width
+
     def on_screen_resume(self) -> None:
         self.refresh_progress()
 
@@ -138,7 +141,13 @@ class CourseMapScreen(Screen):
         )
         if lesson.broken:
             details.append("  ✗ this lesson has errors", style="bold red")
-        return Text.assemble(row, details, no_wrap=True, overflow="ellipsis")
+        # The title gives way (with an ellipsis) so a row never wraps onto a second line.
+        width = self.query_one("#lessons", OptionList).scrollable_content_region.width or self.app.size.width - 6
+        room = width - len(details) - 2
+        if len(row) > room > 8:
+            row.truncate(room - 1)
+            row.append("…")
+        return Text.assemble(row, details)
 
     # -- events -------------------------------------------------------------------------------------
     def on_input_changed(self, event: Input.Changed) -> None:

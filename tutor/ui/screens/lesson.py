@@ -24,6 +24,7 @@ from tutor.ui.widgets.glyphs import EXERCISE_GLYPHS
 from tutor.ui.widgets.segments import segment_widget
 
 SCROLL_SAVE_DELAY_S = 1.0
+PIN_S = 3.0  # how long a card the learner was taken to stays pinned while the page lays out
 
 
 class LessonScreen(Screen):
@@ -49,6 +50,7 @@ class LessonScreen(Screen):
         self.restore_scroll = saved.scroll if same_page and focus_exercise is None else 0.0
         self.focus_exercise = focus_exercise or (saved.focused_exercise if same_page else None)
         self._scroll_timer: Timer | None = None
+        self._pinned: Card | None = None  # a card to keep at the top while the page settles
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -66,7 +68,9 @@ class LessonScreen(Screen):
         self.sub_title = self.lesson.title
         if self.app.size.width < 100:
             self.query_one("#toc").display = False
-        self.watch(self.query_one("#page", VerticalScroll), "scroll_y", self._scrolled, init=False)
+        page = self.query_one("#page", VerticalScroll)
+        self.watch(page, "scroll_y", self._scrolled, init=False)
+        self.watch(page, "virtual_size", self._scroll_to_pinned, init=False)
         self.show_page(self.page, restore=True)
         self._mention_prerequisites()
 
@@ -142,10 +146,24 @@ class LessonScreen(Screen):
         if card is not None:
             card.focus_answer()
             if not self.restore_scroll:
-                # After the page is laid out (prose above the card has its height by then).
-                self.call_after_refresh(container.scroll_to_widget, card, animate=False, top=True)
+                self._keep_in_view(card)
         elif self.app.focused is None or container not in (self.app.focused, *self.app.focused.ancestors):
             container.focus()  # the reading keys scroll the text (unless something on the page has focus)
+
+    def _keep_in_view(self, card: Card) -> None:
+        """Scroll the card to the top of the page, and keep it there while the prose above it is
+        still being laid out (Markdown settles its height some frames after it is mounted)."""
+        self._pinned = card
+        self.call_after_refresh(self._scroll_to_pinned)
+        self.set_timer(PIN_S, lambda: setattr(self, "_pinned", None) if self._pinned is card else None)
+
+    def _scroll_to_pinned(self, *_args) -> None:
+        card = self._pinned
+        focused = self.app.focused
+        if card is None or not card.is_attached or focused is None or card not in focused.ancestors:
+            self._pinned = None
+            return
+        self.query_one("#page", VerticalScroll).scroll_to_widget(card, animate=False, top=True)
 
     def action_tab(self) -> None:
         """From the page (or contents), Tab goes to the exercise on screen, not the page's first."""

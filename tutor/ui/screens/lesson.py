@@ -28,6 +28,7 @@ PIN_S = 3.0  # how long a card the learner was taken to stays pinned while the p
 
 
 class LessonScreen(Screen):
+    AUTO_FOCUS = "#page"  # the reading keys scroll the text, not the contents list
     BINDINGS = [
         Binding("n", "page(1)", "Next page", id="next-page"),
         Binding("p", "page(-1)", "Previous page", id="previous-page", show=False),

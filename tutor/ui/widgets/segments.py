@@ -14,8 +14,22 @@ from tutor.lessons.model import (
     Segment,
 )
 from tutor.session import Session
+from tutor.ui.widgets.backprop_card import BackpropCard
+from tutor.ui.widgets.card import Card
+from tutor.ui.widgets.code_card import CodeCard
 from tutor.ui.widgets.exercise_card import ExerciseCard
 from tutor.ui.widgets.math_view import MathView
+
+# The one table from an exercise kind to its card; every checked kind (derivative, numeric,
+# choice...) uses ExerciseCard.
+CARD_FOR_KIND: dict[str, type[Card]] = {
+    "code": CodeCard,
+    "backprop": BackpropCard,
+}
+
+
+def card_for(exercise: Exercise, session: Session) -> Card:
+    return CARD_FOR_KIND.get(exercise.kind, ExerciseCard)(exercise, session.record(exercise.id))
 
 
 def segment_widget(segment: Segment, session: Session) -> Widget:
@@ -23,16 +37,8 @@ def segment_widget(segment: Segment, session: Session) -> Widget:
         return Markdown(segment.markdown)
     if isinstance(segment, MathBlock):
         return MathView(segment)
-    if isinstance(segment, Exercise) and segment.kind == "code":
-        from tutor.ui.widgets.code_card import CodeCard
-
-        return CodeCard(segment, session.record(segment.id))
-    if isinstance(segment, Exercise) and segment.kind == "backprop":
-        from tutor.ui.widgets.backprop_card import BackpropCard
-
-        return BackpropCard(segment, session.record(segment.id))
     if isinstance(segment, Exercise):
-        return ExerciseCard(segment, session.record(segment.id))
+        return card_for(segment, session)
     if isinstance(segment, PlotBlock):
         from tutor.ui.widgets.plot_view import InteractivePlot, PlotView
 

@@ -18,7 +18,7 @@ from tutor.ui.widgets.card import Card
 
 class ExerciseCard(Card):
     BINDINGS = [
-        Binding("f4", "plot_answer", "Plot my answer", id="plot-answer"),
+        Binding("f4", "plot_answer", "Plot answer", id="plot-answer"),
         Binding("enter", "check", "Check", show=False),
         *[Binding(str(n), f"pick({n - 1})", show=False) for n in range(1, 10)],
     ]

@@ -68,7 +68,7 @@ async def type_code(pilot, editor: CodeEditor, *lines: str) -> None:
     await pilot.press("delete")
     for number, line in enumerate(lines):
         if number:
-            await pilot.press("enter")
+            await pilot.press("enter", "shift+home", "delete")  # drop the automatic indent
         stripped = line.lstrip(" ")
         await pilot.press(*["tab"] * ((len(line) - len(stripped)) // 4), *stripped)
 
@@ -104,13 +104,13 @@ async def test_write_run_fix_solve_quit_and_resume(tmp_path, service):
         assert "✓ test 1  assert double(2) == 4" in part(app, ".test-results")
         await wait_for(pilot, lambda: saved(save_dir).get("status") == "solved")
         assert saved(save_dir)["attempts"][-1]["answer"] == fixed
-        await wait_for(pilot, lambda: "solved" in text_of(code_card(app).query_one(".exercise-title", Static)))
+        await wait_for(pilot, lambda: "solved" in text_of(code_card(app).query_one(".card-title", Static)))
         assert editor.text == fixed  # the editor keeps the solved code
 
         # A comment typed after solving, then quit at once: the draft is written on the way out.
-        await pilot.press("end", "enter", *"# done")
+        await pilot.press("end", "enter", *"# done")  # the new line keeps the indent of the one before
         await pilot.press("ctrl+q")
-    kept = fixed + "\n# done"
+    kept = fixed + "\n    # done"
     assert saved(save_dir)["drafts"] == {"": kept}
 
     app = make_app(save_dir, service)
@@ -217,8 +217,12 @@ async def test_escape_leaves_the_editor_then_the_lesson(tmp_path, service):
     app = make_app(tmp_path, service)
     async with app.run_test(size=SIZE) as pilot:
         editor = await open_exercise(pilot, app)
-        await pilot.press("tab")
-        assert editor.text.startswith("    ") and app.focused is editor  # Tab indents, focus stays
+        before = editor.text
+        await pilot.press("tab")  # only passing through: focus moves on, line 1 is not indented
+        assert editor.text == before and app.focused is not editor
+        editor.focus()
+        await pilot.press("x", "home", "tab")  # once the learner edits, Tab indents and focus stays
+        assert editor.text.startswith("    x") and app.focused is editor
         await pilot.press("escape")
         assert isinstance(app.screen, LessonScreen) and app.focused is not editor
         await pilot.press("escape")

@@ -6,7 +6,7 @@ import json
 
 from textual.widgets import Button, Input, Markdown, OptionList, Static
 
-from uikit import answer_box, card, make_app, text_of, verdict_text, wait_for
+from uikit import answer_box, card, make_app, text_of, verdict_text, wait_for, page_header
 from tutor.ui.screens.course_map import CourseMapScreen
 from tutor.ui.screens.dialogs import ConfirmScreen
 from tutor.ui.screens.help import HelpScreen
@@ -40,11 +40,11 @@ async def test_a_new_learner_works_through_a_lesson_and_resumes(tmp_path, servic
         assert isinstance(app.screen, CourseMapScreen)
         assert not app.screen.query_one("#continue").display  # a new learner: a welcome, no "Continue"
         assert app.screen.query_one("#welcome").display
-        await pilot.press("down", "enter")
+        await pilot.press("enter")  # the first lesson is highlighted already
         assert isinstance(app.screen, LessonScreen)
-        assert "page 1 of 3" in text_of(app.screen.query_one("#page-header", Static))
+        assert "page 1 of 3" in page_header(app)
         await pilot.press("n")
-        assert "page 2 of 3" in text_of(app.screen.query_one("#page-header", Static))
+        assert "page 2 of 3" in page_header(app)
 
         # A wrong answer: the author's diagnosis, and one attempt recorded.
         await type_answer(pilot, app, "slopes/e1", "9")
@@ -78,7 +78,7 @@ async def test_a_new_learner_works_through_a_lesson_and_resumes(tmp_path, servic
 
         # Start an answer on the next page and quit without submitting it.
         await pilot.press("escape", "n")
-        assert "page 3 of 3" in text_of(app.screen.query_one("#page-header", Static))
+        assert "page 3 of 3" in page_header(app)
         await type_answer(pilot, app, "slopes/e3", "3x^2")
         await pilot.press("ctrl+q")
     assert saved(save_dir, "slopes/e3")["drafts"] == {"": "3x^2"}
@@ -92,7 +92,7 @@ async def test_a_new_learner_works_through_a_lesson_and_resumes(tmp_path, servic
         assert "2 of " in text_of(app.screen.query_one("#overall-label", Static))
         await pilot.press("enter")
         assert isinstance(app.screen, LessonScreen)
-        assert "page 3 of 3" in text_of(app.screen.query_one("#page-header", Static))
+        assert "page 3 of 3" in page_header(app)
         await wait_for(pilot, lambda: app.focused is answer_box(app, "slopes/e3"))
         assert answer_box(app, "slopes/e3").value == "3x^2"
 
@@ -115,7 +115,7 @@ async def test_live_preview_shows_the_reading(tmp_path, service):
         await wait_for(pilot, lambda: "read as" in text_of(reading))
         assert "cos x^3 is read as cos(x^3)" in text_of(reading)
         await type_answer(pilot, app, "slopes/e3", "3x^2 + )")
-        await wait_for(pilot, lambda: "unexpected ')'" in text_of(reading))
+        await wait_for(pilot, lambda: "Unexpected ')'" in text_of(reading))
 
 
 async def test_derivative_diagnosis_and_vector_entries(tmp_path, service):
@@ -135,18 +135,21 @@ async def test_derivative_diagnosis_and_vector_entries(tmp_path, service):
         assert "✗ entry 2" in text and "✓ entry 1" in text
 
 
-async def test_prerequisites_ask_before_opening(tmp_path, service):
+async def test_prerequisites_are_mentioned_once_and_never_block(tmp_path, service):
     app = make_app(tmp_path, service)
     async with app.run_test(size=SIZE) as pilot:
         options = app.screen.query_one("#lessons", OptionList)
+        assert "first:" not in str(options.get_option("chains").prompt)
         options.highlighted = options.get_option_index("chains")
-        await pilot.press("enter")
-        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("enter")  # no question asked
+        await wait_for(pilot, lambda: isinstance(app.screen, LessonScreen) and app.screen.lesson.id == "chains")
+        note = app.screen.query_one("#lesson-note", Static)
+        assert note.display and "builds on “Slopes" in text_of(note)
         await pilot.press("n")
-        assert isinstance(app.screen, CourseMapScreen)
-        await pilot.press("enter")
-        await pilot.click("#yes")
-        assert isinstance(app.screen, LessonScreen) and app.screen.lesson.id == "chains"
+        assert not note.display  # said once, quietly
+        await pilot.press("escape", "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, LessonScreen))
+        assert not app.screen.query_one("#lesson-note", Static).display  # not again this session
 
 
 async def test_filter_narrows_the_course_map(tmp_path, service):

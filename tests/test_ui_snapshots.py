@@ -49,7 +49,7 @@ def test_exercise_after_a_wrong_answer(snap_compare, tmp_path, service):
         await wait_for(pilot, lambda: "Not yet" in verdict_text(app, "slopes/e3"))
         await wait_for(pilot, lambda: "read as" in str(app.screen.query(".reading").first().render()))
         # The attempt is saved in the background; the card's status mark follows when it is on disk.
-        await wait_for(pilot, lambda: "attempted" in str(app.screen.query(".exercise-title").first().render()))
+        await wait_for(pilot, lambda: "attempted" in str(app.screen.query(".card-title").first().render()))
         freeze_cursors(app)
         await pilot.pause(0.3)
 
@@ -65,3 +65,35 @@ def test_help_screen(snap_compare, tmp_path, service):
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=SIZE, run_before=open_help)
+
+
+def _lesson_header_at(width: int):
+    def test(snap_compare, tmp_path, service):
+        app = make_app(tmp_path, service)
+
+        async def open_page(pilot):
+            app.open_lesson("slopes", page=1)
+            await pilot.pause(0.2)
+            freeze_cursors(app)
+            app.screen.query_one("#page").focus()
+            await pilot.pause()
+
+        assert snap_compare(app, terminal_size=(width, 12), run_before=open_page)
+
+    return test
+
+
+# The page line names the page and keeps "page n of m" whole at every width.
+test_lesson_header_80 = _lesson_header_at(80)
+test_lesson_header_100 = _lesson_header_at(100)
+test_lesson_header_120 = _lesson_header_at(120)
+
+
+def test_course_map_80x24(snap_compare, tmp_path, service):
+    app = make_app(tmp_path, service)
+
+    async def settle(pilot):
+        freeze_cursors(app)
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=settle)

@@ -48,7 +48,7 @@ async def _answer(pilot, panel: StepperPanel, text: str) -> None:
 
 async def _settle(pilot, app, word: str) -> None:
     # The attempt is saved in the background; the card's status follows when it is on disk.
-    await wait_for(pilot, lambda: word in str(app.screen.query_one(".exercise-title").render()))
+    await wait_for(pilot, lambda: word in str(app.screen.query_one(".card-title").render()))
     await pilot.pause(0.3)
 
 

@@ -28,7 +28,7 @@ def test_code_exercise_after_a_failing_run(snap_compare, tmp_path, service, them
         card.focus_answer()
         await pilot.press("f5")
         await wait_for(pilot, lambda: not card.running and "Not yet" in str(card.query_one(".verdict").render()))
-        await wait_for(pilot, lambda: "attempted" in str(card.query_one(".exercise-title").render()))
+        await wait_for(pilot, lambda: "attempted" in str(card.query_one(".card-title").render()))
         # Esc leaves the editor, so no blinking cursor is drawn. (TextArea caches its lines by
         # cursor visibility, so `cursor_blink = False` alone can leave the cursor in or out.)
         await pilot.press("escape")

@@ -52,3 +52,9 @@ def freeze_cursors(app) -> None:
     the default screen, so the boxes of the screen on top are asked for by name."""
     for box in app.screen.query(Input):
         box.cursor_blink = False
+
+
+def page_header(app) -> str:
+    """The lesson's page line: the page title and "page n of m"."""
+    screen = app.screen
+    return f'{text_of(screen.query_one("#page-title", Static))}  {text_of(screen.query_one("#page-count", Static))}'

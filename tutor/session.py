@@ -113,6 +113,23 @@ class Session:
                     return lesson, index, exercise
         return None
 
+    def course_exercises(self) -> list[tuple[Lesson, int, Exercise]]:
+        """Every exercise in course order (lessons, pages), with its lesson and page index."""
+        return [(lesson, index, exercise) for lesson in self.course.lessons.values()
+                for index, page in enumerate(lesson.pages) for exercise in page.exercises]
+
+    def next_unsolved(self, after: str | None) -> tuple[Lesson, int, Exercise] | None:
+        """The first exercise not solved yet (nor revealed) after `after` in course order, going
+        round to the start; None when every exercise is done."""
+        order = self.course_exercises()
+        ids = [exercise.id for _, _, exercise in order]
+        start = ids.index(after) + 1 if after in ids else 0
+        for lesson, page, exercise in order[start:] + order[:start]:
+            record = self.record(exercise.id)
+            if exercise.id != after and not record.solved and not record.revealed:
+                return lesson, page, exercise
+        return None
+
     # -- writing (each durable on return) -------------------------------------------------------------
     def _write(self, action, *args, **kwargs):
         try:

@@ -37,13 +37,12 @@ from tutor.checking.lhs import equals_positions, split_lhs
 from tutor.checking.numdiff import is_antiderivative
 from tutor.checking.numeval import Evaluation, Imprecise, Undefined, evaluate, evaluate_stable
 from tutor.checking.sampling import Domain, format_fraction, format_point, parse_domain
-from tutor.checking.spec import ExerciseSpec
+from tutor.checking.spec import DEFAULT_REL_TOL, ExerciseSpec
 from tutor.checking.verdict import Counterexample, EntryResult, Verdict
 from tutor.mathlang import MathError, Parsed, parse, parse_formula
 from tutor.mathlang.ast import Num, Relation, Vector, replace_nodes, walk
 from tutor.mathlang.build import symbol, to_sympy
 
-DEFAULT_REL_TOL = 1e-4
 INTEGRATION_CONSTANTS = ("C", "c")
 
 

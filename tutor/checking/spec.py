@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 # Kinds the checker decides. `backprop`, `code` and `gd` are played by their own engines.
 CHECKED_KINDS = ("derivative", "expression", "antiderivative", "numeric", "vector", "matrix", "choice")
+DEFAULT_REL_TOL = 1e-4  # a number is right within this relative distance of the reference
 
 
 @dataclass(frozen=True)
@@ -47,3 +48,17 @@ class ExerciseSpec:
         if self.variables:
             return self.variables
         return (self.var,) if self.var else ("x",)
+
+
+def precision_note(spec: ExerciseSpec) -> str:
+    """How close a numeric answer must be, said before the learner answers: "to 5 significant
+    figures", "within 0.01"; empty where an exact form is expected."""
+    if spec.kind not in ("numeric", "vector", "matrix"):
+        return ""
+    if spec.abs_tol is not None and spec.rel_tol is None:
+        return f"within {spec.abs_tol:g}"
+    rel = spec.rel_tol if spec.rel_tol is not None else DEFAULT_REL_TOL
+    import math
+
+    figures = max(1, math.ceil(-math.log10(rel)) + 1)
+    return f"to {figures} significant figures (or exactly, e.g. 1/3 or pi/4)"

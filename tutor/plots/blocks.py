@@ -24,6 +24,30 @@ from tutor.plots.vectorize import PlotError
 VALIDATION_WIDTH = 80
 
 
+def tangent_lines(tangents, x_range: tuple[float, float], issues: list | None = None) -> list[Points]:
+    """The block's fixed tangents as dashed segments; a tangent that does not exist is reported
+    in `issues` (when given) and left out."""
+    issues = [] if issues is None else issues
+    lo, hi = x_range
+    lines: list[Points] = []
+    for t in tangents:
+        f = _function(t.of, t.field, issues)
+        if f is None:
+            continue
+        y0, slope = f.at(t.at), f.derivative().at(t.at)
+        if not f.smooth_at(t.at):
+            slope = float("nan")
+        if not (_finite(y0) and _finite(slope)):
+            issues.append(PlotIssue(t.field, f"no tangent to {t.of} at x = {num(t.at)}: "
+                                             f"{'it is undefined' if not _finite(y0) else 'it has no derivative'} there"))
+            continue
+        half = t.half_width or (hi - lo) / 6
+        xs, ys = line_through(t.at, y0, slope, t.at - half, t.at + half)
+        label = t.label or f"tangent at x = {num(t.at)}, slope {num(slope, 4)}"
+        lines.append(Points(label, xs, ys, "dashed"))
+    return lines
+
+
 def figure_from_block(data: dict[str, Any], width: int = 80) -> Figure:
     """The figure of a plot block. `width`: columns of one panel's plotting area (the widget lays
     panels out and passes the width each one gets); series keep at most 2 x width points."""
@@ -115,22 +139,7 @@ def _static_panel(spec: PanelSpec, width: int, issues: list[PlotIssue]) -> Panel
         if f is not None:
             curves.append(Curve(f, spec.function))
             fields.append(f"{spec.prefix}function")
-    lines: list[Points] = []
-    for t in spec.tangents:
-        f = _function(t.of, t.field, issues)
-        if f is None:
-            continue
-        y0, slope = f.at(t.at), f.derivative().at(t.at)
-        if not f.smooth_at(t.at):
-            slope = float("nan")
-        if not (_finite(y0) and _finite(slope)):
-            issues.append(PlotIssue(t.field, f"no tangent to {t.of} at x = {num(t.at)}: "
-                                             f"{'it is undefined' if not _finite(y0) else 'it has no derivative'} there"))
-            continue
-        half = t.half_width or (hi - lo) / 6
-        xs, ys = line_through(t.at, y0, slope, t.at - half, t.at + half)
-        label = t.label or f"tangent at x = {num(t.at)}, slope {num(slope, 4)}"
-        lines.append(Points(label, xs, ys, "dashed"))
+    lines = tangent_lines(spec.tangents, (lo, hi), issues)
     try:
         built = make_panel(spec.title, spec.x, width, axes=spec.axes, curves=curves, points=lines,
                            markers=spec.points, y_range=spec.y_range)

@@ -1,19 +1,27 @@
-"""The application: owns the session and the checker, and routes between screens."""
+"""The application: owns the session, the checker and the save writer, and routes between screens.
+
+The first frame comes before the course is read: `run_app` hands in how to open the session,
+and the course map fills in once it is open (a worker thread reads the lessons and the save
+file meanwhile). Nothing heavier than Textual is imported before that frame.
+"""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Any, Callable, Protocol
 
 from textual.app import App
 from textual.binding import Binding
 
-from tutor.checking.spec import ExerciseSpec
-from tutor.checking.verdict import Verdict
-from tutor.progress import open_profile
-from tutor.session import Session, SessionError
 from tutor.ui.background import background
 from tutor.ui.commands import TutorCommands
+from tutor.ui.writer import SaveWriter
+
+if TYPE_CHECKING:
+    from tutor.checking.spec import ExerciseSpec
+    from tutor.checking.verdict import Verdict
+    from tutor.session import Session
 
 
 class Checker(Protocol):
@@ -26,7 +34,6 @@ class Checker(Protocol):
 
 
 DEFAULT_THEME = "textual-dark"
-SAVING_GROUPS = ("record", "save")  # worker groups that write the save file
 
 
 class TutorApp(App[int]):
@@ -41,17 +48,58 @@ class TutorApp(App[int]):
         Binding("question_mark", "help", "Help", show=False),
     ]
 
-    def __init__(self, session: Session, checker: Checker) -> None:
+    def __init__(self, session: Session | Callable[[], Session], checker: Checker) -> None:
+        """`session`: an open session, or a function that opens one (called off the UI thread,
+        after the first frame)."""
         super().__init__()
-        self.session = session
+        self.session: Session | None = None if callable(session) else session
+        self._open_session = session if callable(session) else None
         self.checker = checker
-        theme = session.profile.settings.get("theme")
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self.told_prerequisites: set[str] = set()  # lessons whose prerequisites were mentioned
+        self.writer = SaveWriter(self._deliver, self._save_failed)
+        self.theme = DEFAULT_THEME
+        if self.session is not None:
+            self._apply_saved_theme()
+
+    def _apply_saved_theme(self) -> None:
+        theme = self.session.profile.settings.get("theme")
         if isinstance(theme, str) and theme in self.available_themes:
             self.theme = theme
-        else:
-            self.theme = DEFAULT_THEME
+
+    def compose(self):
+        # The first frame, while the course is read: as light as a minimal Textual app.
+        if self.session is None:
+            from textual.widgets import Footer, Header, Static
+
+            yield Header()
+            yield Static("Opening the course…", id="opening")
+            yield Footer()
 
     def on_mount(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        if self.session is None:
+            self.call_after_refresh(self.open_session)  # after the first frame, not racing it
+        else:
+            self._session_ready()
+
+    @background(group="open")
+    def open_session(self) -> None:
+        from tutor.progress import ProfileNameError
+
+        try:
+            session = self._open_session()
+        except ProfileNameError as exc:
+            self.call_from_thread(self.exit, 2, 2, f"tutor: {exc}")
+            return
+        self.call_from_thread(self._session_opened, session)
+
+    def _session_opened(self, session: Session) -> None:
+        self.session = session
+        self._apply_saved_theme()
+        self._session_ready()
+
+    def _session_ready(self) -> None:
         from tutor.ui.screens.course_map import CourseMapScreen
 
         self.theme_changed_signal.subscribe(self, self._save_theme)
@@ -83,6 +131,8 @@ class TutorApp(App[int]):
 
     # -- save-file problems -------------------------------------------------------------------------
     def _resolve_save_problem(self, choice: str | None) -> None:
+        from tutor.session import SessionError
+
         try:
             if choice == "backup":
                 self.session.recover_from_backup()
@@ -103,19 +153,41 @@ class TutorApp(App[int]):
             if refresh is not None:
                 refresh()
 
-    # -- settings -----------------------------------------------------------------------------------
+    # -- saving: one writer, in order, off the UI thread ---------------------------------------------
+    def _deliver(self, callback: Callable[[Any], None], arg: Any) -> None:
+        if self._loop is None or self._loop.is_closed():
+            raise RuntimeError("the app is not running")
+        self._loop.call_soon_threadsafe(callback, arg)
+
+    def _save_failed(self, error: BaseException) -> None:
+        from tutor.session import SessionError
+
+        message = str(error) if isinstance(error, SessionError) else f"{type(error).__name__}: {error}"
+        self.notify(f"Not saved: {message}", severity="error", timeout=10)
+
+    def save(self, action: Callable[..., Any], *args, then: Callable[[Any], None] | None = None) -> None:
+        """Queue a write through the session (`session.set_draft`, `record_verdict`...); returns at
+        once. `then(result)` runs on the UI thread once it is written. A read-only profile (the
+        learner was told when it opened) writes nothing."""
+        if self.session is None or not self.session.store.writable:
+            return
+        self.writer.submit(action, *args, then=then)
+
+    async def flush_saves(self) -> None:
+        """Queue every screen's unsaved drafts and position, then wait (off the UI thread) until all
+        of it is on disk."""
+        if self.session is not None:
+            for screen in self.screen_stack:
+                flush = getattr(screen, "flush", None)
+                if flush is not None:
+                    flush()
+        await asyncio.to_thread(self.writer.flush)
+
     def _save_theme(self, theme) -> None:
         name = getattr(theme, "name", theme)
-        if self.session.profile.settings.get("theme") == name or not self.session.store.writable:
+        if self.session.profile.settings.get("theme") == name:
             return
-        self.save_in_background(self.session.set_setting, "theme", name)
-
-    @background(group="save")
-    def save_in_background(self, action, *args) -> None:
-        try:
-            action(*args)
-        except SessionError as exc:
-            self.call_from_thread(self.notify, str(exc), severity="error", timeout=10)
+        self.save(self.session.set_setting, "theme", name)
 
     # -- actions ------------------------------------------------------------------------------------
     def action_help(self) -> None:
@@ -125,16 +197,13 @@ class TutorApp(App[int]):
             self.push_screen(HelpScreen())
 
     async def action_quit(self) -> None:
-        # Drafts and the reading position are written now: nothing typed is lost on quit.
-        for screen in self.screen_stack:
-            flush = getattr(screen, "flush", None)
-            if flush is not None:
-                flush()
-        # Attempts, hints and settings still being written in the background finish first.
-        saving = [w for w in self.workers if w.group in SAVING_GROUPS and not w.is_finished]
-        if saving:
-            await self.workers.wait_for_complete(saving)
+        # Drafts and the reading position are queued now, and everything queued is written before
+        # the app exits: nothing typed is lost on quit.
+        await self.flush_saves()
         self.exit(0)
+
+    def on_unmount(self) -> None:
+        self.writer.close()  # whatever is still queued (the app closed some other way) is written
 
     def reset_exercise(self, exercise_id: str) -> None:
         from tutor.ui.screens.dialogs import ConfirmScreen
@@ -145,46 +214,57 @@ class TutorApp(App[int]):
             found = self.session.find_exercise(exercise_id)
             if found is None:
                 return
-            try:
-                self.session.reset_exercise(found[2])
-            except SessionError as exc:
-                self.notify(str(exc), severity="error", timeout=10)
-                return
-            self.notify(f"{exercise_id} was reset (`tutor reset --undo` brings it back).")
-            self.refresh_progress()
+
+            def done(_changed) -> None:
+                self.notify(f"{exercise_id} was reset (`tutor reset --undo` brings it back).")
+                self.refresh_progress()
+
+            self.save(self.session.reset_exercise, found[2], then=done)
 
         self.push_screen(ConfirmScreen(f"Forget every attempt, hint and reveal of {exercise_id}?",
                                        yes="Reset", no="Keep"), answer)
 
     def switch_profile(self, name: str) -> None:
-        from tutor.progress import ProfileNameError
+        self.run_worker(self._switch_profile(name), group="profile", exclusive=True, exit_on_error=False)
+
+    async def _switch_profile(self, name: str) -> None:
+        from tutor.progress import ProfileNameError, open_profile
+        from tutor.session import Session
         from tutor.ui.screens.course_map import CourseMapScreen
 
-        for screen in self.screen_stack:
-            flush = getattr(screen, "flush", None)
-            if flush is not None:
-                flush()
+        await self.flush_saves()  # the old profile's drafts and position are written first
+        session = self.session
         try:
-            session = Session(self.session.course, *open_profile(self.session.save_dir, name),
-                              self.session.lessons_dir, self.session.save_dir)
+            store, issue = await asyncio.to_thread(open_profile, session.save_dir, name)
         except ProfileNameError as exc:
             self.notify(str(exc), severity="error")
             return
-        self.session = session
-        while len(self.screen_stack) > 1:
-            self.pop_screen()
-        self.switch_screen(CourseMapScreen())
+        self.session = Session(session.course, store, issue, session.lessons_dir, session.save_dir)
+        # Back to the course map, redrawn for this profile: the screens above it go.
+        while not isinstance(self.screen, CourseMapScreen) and any(
+                isinstance(screen, CourseMapScreen) for screen in self.screen_stack):
+            await self.pop_screen()
+        if isinstance(self.screen, CourseMapScreen):
+            self.screen.refresh_progress()
+        else:
+            await self.push_screen(CourseMapScreen())
         self.notify(f"Profile: {name}")
-        if session.load_issue is not None:
+        if issue is not None:
             from tutor.ui.screens.dialogs import SaveProblemScreen
 
-            self.push_screen(SaveProblemScreen(session.load_issue), self._resolve_save_problem)
+            self.push_screen(SaveProblemScreen(issue), self._resolve_save_problem)
 
     def ask_new_profile(self) -> None:
         from tutor.ui.screens.dialogs import AskScreen
 
         self.push_screen(AskScreen("Name of the new profile (letters, digits, - and _):"),
                          lambda name: self.switch_profile(name) if name else None)
+
+    def open_backprop_sandbox(self, graph=None, title: str = "") -> None:
+        """The sandbox screen: empty with an example, or playing a lesson's worked example."""
+        from tutor.ui.screens.backprop_sandbox import BackpropSandboxScreen
+
+        self.push_screen(BackpropSandboxScreen(graph=graph, title=title))
 
     def open_lesson(self, lesson_id: str, page: int | None = None, focus_exercise: str | None = None) -> None:
         from tutor.ui.screens.lesson import LessonScreen

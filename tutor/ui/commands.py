@@ -7,18 +7,26 @@ from functools import partial
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 
+def _first_line(markdown: str, width: int = 60) -> str:
+    """The start of an exercise's prompt, on one line, for the palette."""
+    text = " ".join(markdown.replace("`", "").replace("*", "").split())
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
 class TutorCommands(Provider):
     def _commands(self) -> list[tuple[str, object, str]]:
         app = self.app
         session = app.session
         out: list[tuple[str, object, str]] = []
+        if session is None:  # the course is still being read
+            return out
         for lesson in session.course.lessons.values():
             out.append((f"Go to lesson: {lesson.title}", partial(app.open_lesson, lesson.id),
                         f"Part {lesson.part} · {lesson.id}"))
         for lesson in session.course.lessons.values():
             for index, page in enumerate(lesson.pages):
                 for exercise in page.exercises:
-                    out.append((f"Go to exercise: {exercise.id}",
+                    out.append((f"Go to exercise: {exercise.id} · {_first_line(exercise.prompt)}",
                                 partial(app.open_lesson, lesson.id, index, exercise.id),
                                 f"{exercise.kind} · {lesson.title}"))
                     out.append((f"Reset exercise: {exercise.id}", partial(app.reset_exercise, exercise.id),
@@ -29,9 +37,7 @@ class TutorCommands(Provider):
             if info.name != session.profile_name:
                 out.append((f"Switch profile: {info.name}", partial(app.switch_profile, info.name), info.summary))
         out.append(("Switch profile: new profile…", app.ask_new_profile, "start a separate save file"))
-        from tutor.ui.screens.backprop_sandbox import open_sandbox
-
-        out.append(("Backprop sandbox: step through any expression", partial(open_sandbox, app),
+        out.append(("Backprop sandbox: step through any expression", app.open_backprop_sandbox,
                     "type an expression and values, then do its forward and backward pass"))
         for theme in sorted(app.available_themes):
             out.append((f"Switch theme: {theme}", partial(setattr, app, "theme", theme), "saved in your profile"))

@@ -3,28 +3,33 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
 
-def run_app(args: argparse.Namespace) -> int:
+def build_app(args: argparse.Namespace):
+    """The app for these options. The course and the save file are read after the first frame."""
+    from functools import partial
+
     from tutor.checking.service import CheckService
     from tutor.commands.common import lessons_dir, profile_name, save_dir
-    from tutor.progress import ProfileNameError
-    from tutor.session import Session
+    from tutor.ui.app import TutorApp
 
-    try:
-        session = Session.open(lessons_dir(args), save_dir(args), profile_name(args))
-    except ProfileNameError as exc:
-        print(f"tutor: {exc}", file=sys.stderr)
-        return 2
+    def open_session(lessons, saves, profile):
+        from tutor.session import Session
+
+        return Session.open(lessons, saves, profile)
+
     # Created before the app runs: it starts multiprocessing's helpers while stderr is still a
     # real file (Textual replaces it, and then they fail to start).
     checker = CheckService()
-    from tutor.ui.app import TutorApp
+    opener = partial(open_session, lessons_dir(args), save_dir(args), profile_name(args))
+    return TutorApp(opener, checker)
 
-    app = TutorApp(session, checker)
+
+def run_app(args: argparse.Namespace) -> int:
+    app = build_app(args)
     try:
         app.run()
     finally:
-        checker.close()
+        app.writer.close()
+        app.checker.close()
     return app.return_code or 0

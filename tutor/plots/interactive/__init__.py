@@ -148,4 +148,11 @@ def _backdrop(spec: PlotSpec, panel: PanelSpec, curves: bool) -> Backdrop:
         for c in panel.curves:
             f = plot_function(c.text)
             drawn.append(Curve(f.derivative(), c.label, c.style, mask=f) if c.derivative else Curve(f, c.label, c.style))
-    return Backdrop(spec.title, panel.x_range, panel.y_range, tuple(drawn), panel.points)
+    lines = ()
+    # Several tangents in the block stay drawn beside the live one (the title promises them);
+    # a single one is only where the live tangent starts.
+    if curves and len(panel.tangents) > 1:
+        from tutor.plots.blocks import tangent_lines
+
+        lines = tuple(tangent_lines(panel.tangents, panel.x_range or (-5.0, 5.0)))
+    return Backdrop(spec.title, panel.x_range, panel.y_range, tuple(drawn), panel.points, lines)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import numpy as np
 
 from tutor.plots import sampling
+
+from tutor.plots.answer_window import answer_window, answer_y_range, domain_window
 from tutor.plots.assemble import Curve, make_panel
 from tutor.plots.fmt import num
 from tutor.plots.functions import PlotFunction, plot_function
@@ -37,8 +39,10 @@ class AnswerVsTruth(Interactive):
         self.truth = true_expr_text if isinstance(true_expr_text, PlotFunction) else \
             plot_function(true_expr_text, self.variable, self.fixed)
         self.labels = (learner_label, true_label)
-        self.home = (float(x_range[0]), float(x_range[1]))
+        # Opened where the two differ, inside the domain: not a fixed window.
+        self.home = answer_window(self.learner, self.truth, (float(x_range[0]), float(x_range[1])))
         self.x_range = self.home
+        self.y_range = answer_y_range(self.learner, self.truth, self.x_range)
 
     @classmethod
     def for_derivative(cls, learner_expr_text: str, function_text: str, variable: str = "x", order: int = 1,
@@ -77,6 +81,8 @@ class AnswerVsTruth(Interactive):
                 centre = clamp(gap[0], lo + span / 2, hi - span / 2)
         new = (tidy(centre - span / 2), tidy(centre + span / 2))
         changed, self.x_range = new != self.x_range, new
+        if changed:
+            self.y_range = answer_y_range(self.learner, self.truth, self.x_range)
         return changed
 
     def figure(self, width: int = 80) -> Figure:
@@ -100,7 +106,8 @@ class AnswerVsTruth(Interactive):
             readout.append(f"{mine} is undefined at {undefined}% of the points where {true} is defined")
         if self.fixed:
             readout.append("with " + ", ".join(f"{n} = {num(v)}" for n, v in self.fixed))
-        built = make_panel("", self.x_range, width, curves=curves, markers=markers, readout=readout)
+        built = make_panel("", self.x_range, width, curves=curves, markers=markers, readout=readout,
+                           y_range=self.y_range)
         return Figure(f"{mine} against {true}", (built.panel,))
 
     def _only_truth_defined(self, width: int) -> int:
@@ -110,3 +117,13 @@ class AnswerVsTruth(Interactive):
             return 0
         return int(round(100 * (true & ~mine).sum() / true.sum()))
 
+
+
+def answer_against_truth(spec, answer: str) -> AnswerVsTruth:
+    """The learner's `answer` against the truth for an exercise part (`plottable(spec)`), in a
+    window chosen from the part's domain and from where the two differ."""
+    var = spec.declared[0]
+    home = domain_window(spec.domain, var, spec.declared)
+    if spec.kind == "derivative":
+        return AnswerVsTruth.for_derivative(answer, spec.function, var, spec.order, home)
+    return AnswerVsTruth(answer, spec.answer, (var,), home, true_label="true")

@@ -36,6 +36,7 @@ class Backdrop:
     y_range: tuple[float, float] | None = None
     curves: tuple[Curve, ...] = ()
     markers: tuple[Marker, ...] = field(default=())
+    lines: tuple = ()  # fixed segments the block lists (its tangents), as assemble.Points
 
 
 class Interactive(ABC):

@@ -68,7 +68,7 @@ class TangentExplorer(Interactive):
         curves = self.backdrop.curves
         if not any(c.mask is None and c.f.expr == self.f.expr for c in curves):
             curves += (Curve(self.f, f"f(x) = {self.f.text}"),)  # the curve the tangent touches
-        points, markers = [], list(self.backdrop.markers)
+        points, markers = list(self.backdrop.lines), list(self.backdrop.markers)
         if finite(y0):
             markers.append(Marker(self.x0, y0, "x₀"))
         if finite(y0) and finite(slope):

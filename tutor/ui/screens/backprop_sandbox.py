@@ -14,69 +14,14 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Static
 
 from tutor.autodiff.graph import Graph, GraphError
+from tutor.autodiff.sandbox import EXAMPLE, EXAMPLE_VALUES, ValuesError, build_sandbox_graph
 from tutor.autodiff.layout import node_title
 from tutor.ui.widgets.backprop_card import StepperPanel
 
-EXAMPLE = "L = (w*x + b - y)^2"
-EXAMPLE_VALUES = "w=1, x=2, b=1, y=7"
 INTRO = ("Type an expression in the answer language and a value for each variable, then press Enter. "
          "The expression becomes one node per operation; step forward through it, then backward. "
          "F2 helps with the current step, F3 shows it. Nothing here is saved.")
 
-
-
-def _pieces(text: str) -> list[str]:
-    """Split at commas and semicolons outside brackets (max(a, b) stays whole)."""
-    pieces, depth, start = [], 0, 0
-    for i, ch in enumerate(text):
-        if ch in "([":
-            depth += 1
-        elif ch in ")]":
-            depth = max(depth - 1, 0)
-        elif ch in ",;" and depth == 0:
-            pieces.append(text[start:i])
-            start = i + 1
-    pieces.append(text[start:])
-    return pieces
-
-
-class ValuesError(ValueError):
-    """The values line cannot be read; the message says why."""
-
-
-def parse_values(text: str) -> dict[str, str]:
-    """"w=1, x=2, b=pi/4" as {"w": "1", "x": "2", "b": "pi/4"} (the numbers are read later)."""
-    values: dict[str, str] = {}
-    for piece in _pieces(text):
-        piece = piece.strip()
-        if not piece:
-            continue
-        if "=" not in piece:
-            raise ValuesError(f"'{piece}' is not of the form name=value (for example x=2)")
-        name, value = (part.strip() for part in piece.split("=", 1))
-        if not name or not value:
-            raise ValuesError(f"'{piece}' needs a name and a value (for example x=2)")
-        if name in values:
-            raise ValuesError(f"{name} is given twice")
-        values[name] = value
-    return values
-
-
-def build_sandbox_graph(expression: str, values_text: str) -> Graph:
-    """The graph of a typed expression and values. Raises GraphError or ValuesError with a message
-    meant for the learner."""
-    from tutor.autodiff.expression import graph_from_expression
-
-    if not expression.strip():
-        raise GraphError("type an expression first, for example " + EXAMPLE)
-    values = parse_values(values_text)
-    try:
-        return graph_from_expression(expression, values)
-    except GraphError as err:
-        message = str(err)
-        if "unknown name" in message:
-            message += " (give every variable a value, for example x=2)"
-        raise GraphError(message) from err
 
 
 class BackpropSandboxScreen(Screen):
@@ -104,7 +49,7 @@ class BackpropSandboxScreen(Screen):
                 yield Button("Step through ⏎", id="sandbox-build", variant="primary", compact=True)
             yield Static("", id="sandbox-message")
             yield Vertical(id="sandbox-stepper")
-        yield Footer()
+        yield Footer(compact=True)  # one line of keys that fits 80 columns
 
     def on_mount(self) -> None:
         self.sub_title = "Backprop sandbox"
@@ -171,8 +116,3 @@ class BackpropSandboxScreen(Screen):
 
     def action_leave(self) -> None:
         self.app.pop_screen()
-
-
-def open_sandbox(app) -> None:
-    """From the course map or the command palette."""
-    app.push_screen(BackpropSandboxScreen())

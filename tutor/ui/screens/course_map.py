@@ -22,9 +22,8 @@ from tutor.lessons.model import Lesson
 from tutor.ui.widgets.glyphs import LESSON_GLYPHS, bar
 
 WELCOME = (
-    "Welcome! This course teaches the calculus behind machine learning, one short lesson at a "
-    "time. Pick a lesson and press Enter; type your answers the way you would write them "
-    "(F1 shows the answer syntax). Your progress is saved as you go."
+    "Welcome! The calculus behind machine learning, one short lesson at a time. Pick a lesson "
+    "and press Enter; F1 shows how to type answers. Your progress is saved as you go."
 )
 
 
@@ -45,9 +44,9 @@ class CourseMapScreen(Screen):
             with Horizontal(id="overall"):
                 yield Static("", id="overall-label")
                 yield ProgressBar(total=1, show_eta=False, show_percentage=True, id="overall-bar")
-            yield Input(placeholder="Filter lessons by title (press / to focus)", id="filter")
+            yield Input(placeholder="Filter lessons by title (press / to focus)", id="filter", compact=True)
             yield OptionList(id="lessons")
-        yield Footer()
+        yield Footer(compact=True)  # one line of keys that fits 80 columns
 
     def on_mount(self) -> None:
         self.refresh_progress()
@@ -55,7 +54,27 @@ class CourseMapScreen(Screen):
         if target is not None:
             self.query_one("#continue", Button).focus()
         else:
-            self.query_one("#lessons", OptionList).focus()
+            options = self.query_one("#lessons", OptionList)
+            options.focus()
+            self._highlight_first(options)
+
+    def _highlight_first(self, options: OptionList) -> None:
+        """Highlight the first lesson not solved yet (or the first), so Enter opens something."""
+        first = None
+        for index in range(options.option_count):
+            option = options.get_option_at_index(index)
+            if option.disabled:
+                continue
+            first = index if first is None else first
+            lesson = self.app.session.course.lessons.get(option.id or "")
+            if lesson is not None and self.app.session.lesson_state(lesson) != "solved":
+                options.highlighted = index
+                return
+        if first is not None:
+            options.highlighted = first
+
+    def on_resize(self) -> None:
+        self._fill(self.query_one("#filter", Input).value)  # rows fit the new width
 
     def on_screen_resume(self) -> None:
         self.refresh_progress()
@@ -113,17 +132,22 @@ class CourseMapScreen(Screen):
             f"{part}.{number} ",
             (lesson.title, "bold" if state == "started" else ""),
         )
+        # One line per lesson, so a 24-line terminal shows most of a part.
         details = Text.assemble(
-            f"   {lesson.minutes} min  ",
-            bar(report.solved, report.total, 10),
-            f" {report.solved}/{report.total}  {word}",
+            ("  ·  ", "dim"),
+            bar(report.solved, report.total, 6),
+            f" {report.solved}/{report.total} {word}",
+            (f" · {lesson.minutes} min", "dim"),
         )
-        missing = session.unfinished_prerequisites(lesson)
-        if missing:
-            details.append(f"  ⚠ first: {', '.join(m.title for m in missing)}", style="italic")
         if lesson.broken:
             details.append("  ✗ this lesson has errors", style="bold red")
-        return Text.assemble(row, "\n", details)
+        # The title gives way (with an ellipsis) so a row never wraps onto a second line.
+        width = self.query_one("#lessons", OptionList).scrollable_content_region.width or self.app.size.width - 6
+        room = width - len(details) - 2
+        if len(row) > room > 8:
+            row.truncate(room - 1)
+            row.append("…")
+        return Text.assemble(row, details)
 
     # -- events -------------------------------------------------------------------------------------
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -133,10 +157,7 @@ class CourseMapScreen(Screen):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         options = self.query_one("#lessons", OptionList)
         options.focus()
-        for index in range(options.option_count):
-            if not options.get_option_at_index(index).disabled:
-                options.highlighted = index
-                break
+        self._highlight_first(options)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         if event.option.id:
@@ -147,18 +168,8 @@ class CourseMapScreen(Screen):
             self.action_continue()
 
     def open(self, lesson_id: str) -> None:
-        session = self.app.session
-        lesson = session.course.lessons[lesson_id]
-        missing = session.unfinished_prerequisites(lesson)
-        if not missing:
-            self.app.open_lesson(lesson_id)
-            return
-        from tutor.ui.screens.dialogs import ConfirmScreen
-
-        names = ", ".join(m.title for m in missing)
-        question = f"“{lesson.title}” builds on {names}, which you have not finished. Open it anyway?"
-        self.app.push_screen(ConfirmScreen(question, yes="Open anyway", no="Not now"),
-                             lambda yes: self.app.open_lesson(lesson_id) if yes else None)
+        # Prerequisites are advice, mentioned once by the lesson itself: opening never asks.
+        self.app.open_lesson(lesson_id)
 
     def action_continue(self) -> None:
         target = self.app.session.continue_target()
@@ -168,9 +179,7 @@ class CourseMapScreen(Screen):
         self.app.open_lesson(target.lesson.id, page=target.page)
 
     def action_backprop_sandbox(self) -> None:
-        from tutor.ui.screens.backprop_sandbox import open_sandbox
-
-        open_sandbox(self.app)
+        self.app.open_backprop_sandbox()
 
     def action_filter(self) -> None:
         self.query_one("#filter", Input).focus()

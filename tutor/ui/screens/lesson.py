@@ -13,8 +13,7 @@ from textual.widgets import Footer, Header, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tutor.lessons.model import Exercise, Lesson
-from tutor.session import SessionError
-from tutor.ui.background import background
+from tutor.ui.widgets.card import Card
 from tutor.ui.widgets.card_messages import (
     AnswerChecked,
     DraftChanged,
@@ -25,16 +24,20 @@ from tutor.ui.widgets.glyphs import EXERCISE_GLYPHS
 from tutor.ui.widgets.segments import segment_widget
 
 SCROLL_SAVE_DELAY_S = 1.0
+PIN_S = 3.0  # how long a card the learner was taken to stays pinned while the page lays out
 
 
 class LessonScreen(Screen):
+    AUTO_FOCUS = "#page"  # the reading keys scroll the text, not the contents list
     BINDINGS = [
         Binding("n", "page(1)", "Next page", id="next-page"),
-        Binding("p", "page(-1)", "Previous page", id="previous-page"),
+        Binding("p", "page(-1)", "Previous page", id="previous-page", show=False),
         Binding("ctrl+pagedown", "page(1)", "Next page", show=False, priority=True),
         Binding("ctrl+pageup", "page(-1)", "Previous page", show=False, priority=True),
+        Binding("f6", "next_exercise", "Next exercise", id="next-exercise", priority=True),
         Binding("t", "toggle_toc", "Contents", id="toc"),
-        Binding("escape", "leave", "Course map", id="leave"),
+        Binding("escape", "leave", "Back", id="leave"),
+        Binding("tab", "tab", show=False),
     ]
 
     def __init__(self, lesson: Lesson, page: int | None = None, focus_exercise: str | None = None) -> None:
@@ -48,25 +51,46 @@ class LessonScreen(Screen):
         self.restore_scroll = saved.scroll if same_page and focus_exercise is None else 0.0
         self.focus_exercise = focus_exercise or (saved.focused_exercise if same_page else None)
         self._scroll_timer: Timer | None = None
+        self._pinned: Card | None = None  # a card to keep at the top while the page settles
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="lesson"):
             yield OptionList(id="toc")
             with Vertical(id="reader"):
-                yield Static("", id="page-header")
+                with Horizontal(id="page-header"):
+                    yield Static("", id="page-title")
+                    yield Static("", id="page-count")
+                yield Static("", id="lesson-note")
                 yield VerticalScroll(id="page")
-        yield Footer()
+        yield Footer(compact=True)  # one line of keys that fits 80 columns
 
     def on_mount(self) -> None:
         self.sub_title = self.lesson.title
         if self.app.size.width < 100:
             self.query_one("#toc").display = False
-        self.watch(self.query_one("#page", VerticalScroll), "scroll_y", self._scrolled, init=False)
+        page = self.query_one("#page", VerticalScroll)
+        self.watch(page, "scroll_y", self._scrolled, init=False)
+        self.watch(page, "virtual_size", self._scroll_to_pinned, init=False)
         self.show_page(self.page, restore=True)
+        self._mention_prerequisites()
+
+    def _mention_prerequisites(self) -> None:
+        """Prerequisites are advice: said once per lesson and session, quietly, never blocking."""
+        told = self.app.told_prerequisites
+        missing = self.app.session.unfinished_prerequisites(self.lesson)
+        note = self.query_one("#lesson-note", Static)
+        note.display = False
+        if missing and self.lesson.id not in told:
+            told.add(self.lesson.id)
+            names = ", ".join(f"“{m.title}”" for m in missing)
+            note.update(Text(f"This lesson builds on {names}, not finished yet.", style="italic"))
+            note.display = True  # until the page changes
 
     # -- pages --------------------------------------------------------------------------------------
     def show_page(self, index: int, restore: bool = False) -> None:
+        if self.is_mounted and index != self.page:
+            self.query_one("#lesson-note").display = False
         self.flush()
         self.page = index
         container = self.query_one("#page", VerticalScroll)
@@ -78,6 +102,7 @@ class LessonScreen(Screen):
             self.call_after_refresh(self._restore_position)
         else:
             container.scroll_home(animate=False)
+            container.focus()  # the reading keys (PageDown, arrows, Space, End) scroll the text
             self.save_position()
 
     def _segments(self, index: int):
@@ -92,11 +117,11 @@ class LessonScreen(Screen):
             yield segment_widget(segment, session)
 
     def _update_header(self) -> None:
+        # The lesson's title is in the app header; this line names the page and where it is.
         pages = len(self.lesson.pages)
         title = self.lesson.pages[self.page].title if pages else self.lesson.title
-        header = Text.assemble((f"{self.lesson.title}", "bold"), f" — {title}",
-                               (f"    page {self.page + 1} of {max(pages, 1)}", "dim"))
-        self.query_one("#page-header", Static).update(header)
+        self.query_one("#page-title", Static).update(Text(title, style="bold", no_wrap=True, overflow="ellipsis"))
+        self.query_one("#page-count", Static).update(Text(f"page {self.page + 1} of {max(pages, 1)}", style="dim"))
 
     def _fill_toc(self) -> None:
         session = self.app.session
@@ -111,17 +136,78 @@ class LessonScreen(Screen):
                 short = exercise.id.split("/", 1)[1]
                 toc.add_option(Option(f"    {glyph} {short} {exercise.kind}", id=f"ex-{exercise.id}"))
 
+    def card(self, exercise_id: str) -> Card | None:
+        return next((card for card in self.query(Card) if card.exercise.id == exercise_id), None)
+
     def _restore_position(self) -> None:
         container = self.query_one("#page", VerticalScroll)
-        if self.focus_exercise:
-            for card in self.query(".exercise"):
-                if card.exercise.id == self.focus_exercise:
-                    card.focus_answer()
-                    if not self.restore_scroll:
-                        container.scroll_to_widget(card, animate=False, top=True)
-                    break
+        card = self.card(self.focus_exercise) if self.focus_exercise else None
         if self.restore_scroll:
             container.scroll_to(y=self.restore_scroll, animate=False)
+        if card is not None:
+            card.focus_answer()
+            if not self.restore_scroll:
+                self._keep_in_view(card)
+        elif self.app.focused is None or container not in (self.app.focused, *self.app.focused.ancestors):
+            container.focus()  # the reading keys scroll the text (unless something on the page has focus)
+
+    def _keep_in_view(self, card: Card) -> None:
+        """Scroll the card to the top of the page, and keep it there while the prose above it is
+        still being laid out (Markdown settles its height some frames after it is mounted)."""
+        self._pinned = card
+        self.call_after_refresh(self._scroll_to_pinned)
+        self.set_timer(PIN_S, lambda: setattr(self, "_pinned", None) if self._pinned is card else None)
+
+    def _scroll_to_pinned(self, *_args) -> None:
+        card = self._pinned
+        focused = self.app.focused
+        if card is None or not card.is_attached or focused is None or card not in focused.ancestors:
+            self._pinned = None
+            return
+        self.query_one("#page", VerticalScroll).scroll_to_widget(card, animate=False, top=True)
+
+    def action_tab(self) -> None:
+        """From the page (or contents), Tab goes to the exercise on screen, not the page's first."""
+        container = self.query_one("#page", VerticalScroll)
+        focused = self.app.focused
+        if focused is container or focused is self.query_one("#toc") or focused is None:
+            card = self._card_in_view()
+            if card is not None:
+                card.focus_answer()
+                return
+        self.focus_next()
+
+    def _card_in_view(self) -> Card | None:
+        container = self.query_one("#page", VerticalScroll)
+        top, bottom = container.scroll_y, container.scroll_y + container.scrollable_content_region.height
+        cards = list(self.query(Card))
+        for card in cards:  # virtual_region: the card's place in the scrolled page
+            y = card.virtual_region.y
+            if y + card.virtual_region.height > top and y < bottom:
+                return card
+        after = [c for c in cards if c.virtual_region.y >= bottom]
+        return after[0] if after else (cards[-1] if cards else None)
+
+    def action_next_exercise(self) -> None:
+        """The next exercise not solved yet, after the one in focus (or on screen), on any page of
+        any lesson."""
+        current = self._focused_exercise()
+        if current is None:
+            card = self._card_in_view()
+            current = card.exercise.id if card is not None else None
+        found = self.app.session.next_unsolved(current)
+        if found is None:
+            self.notify("Every exercise is solved or revealed. Well done!")
+            return
+        lesson, page, exercise = found
+        if lesson.id != self.lesson.id:
+            self.app.open_lesson(lesson.id, page, exercise.id)
+        elif page != self.page:
+            self.focus_exercise, self.restore_scroll = exercise.id, 0.0
+            self.show_page(page, restore=True)
+        else:
+            self.focus_exercise, self.restore_scroll = exercise.id, 0.0
+            self._restore_position()
 
     def action_page(self, step: int) -> None:
         target = self.page + step
@@ -133,11 +219,14 @@ class LessonScreen(Screen):
     def action_toggle_toc(self) -> None:
         toc = self.query_one("#toc")
         toc.display = not toc.display
+        if not toc.display and (self.app.focused is None or self.app.focused is toc):
+            self.query_one("#page").focus()  # keys keep working on the text
 
     def action_leave(self) -> None:
         focused = self.app.focused
-        if focused is not None and focused.id and focused.id.startswith(("answer-", "choice-", "code-")):
-            self.query_one("#page").focus()  # Esc first leaves the answer box or editor
+        page = self.query_one("#page")
+        if focused is not None and focused is not page and page in focused.ancestors:
+            page.focus()  # Esc first leaves the answer box or editor
             return
         self.flush()
         self.app.pop_screen()
@@ -152,19 +241,16 @@ class LessonScreen(Screen):
             found = self.app.session.find_exercise(exercise_id)
             if found is not None:
                 _, index, _ = found
+                self.focus_exercise, self.restore_scroll = exercise_id, 0.0
                 if index != self.page:
-                    self.focus_exercise = exercise_id
-                    self.restore_scroll = 0.0
                     self.show_page(index, restore=True)
                 else:
-                    self.focus_exercise = exercise_id
-                    self.restore_scroll = 0.0
                     self._restore_position()
 
     # -- position ------------------------------------------------------------------------------------
     def _focused_exercise(self) -> str | None:
         focused = self.app.focused
-        for card in self.query(".exercise"):
+        for card in self.query(Card):
             if focused is not None and card in focused.ancestors:
                 return card.exercise.id
         return None
@@ -179,44 +265,36 @@ class LessonScreen(Screen):
         self._scroll_timer = self.set_timer(SCROLL_SAVE_DELAY_S, self.save_position)
 
     def save_position(self) -> None:
-        if not self.is_mounted:
+        if not self.is_mounted or not self.lesson.pages:
             return
         scroll = float(self.query_one("#page", VerticalScroll).scroll_y)
-        self.app.save_in_background(self.app.session.set_position, self.lesson, self.page, scroll,
-                                    self._focused_exercise())
+        self.app.save(self.app.session.set_position, self.lesson, self.page, scroll, self._focused_exercise())
 
     def flush(self) -> None:
-        """Write drafts and the position now, synchronously (page change, leaving, quitting)."""
+        """Queue the drafts not saved yet and the position (page change, leaving, quitting)."""
         session = self.app.session
-        if not session.store.writable:
-            return  # a read-only profile: the learner was told when it opened
-        try:
-            for card in self.query(".exercise"):
-                for part_key, text in card.pending_drafts():
-                    session.set_draft(card.exercise, part_key, text)
-            if self.is_mounted and self.lesson.pages:
-                scroll = float(self.query_one("#page", VerticalScroll).scroll_y)
-                session.set_position(self.lesson, self.page, scroll, self._focused_exercise())
-        except SessionError as exc:
-            self.notify(f"Not saved: {exc}", severity="error", timeout=10)
+        for card in self.query(Card):
+            for part_key, text in card.pending_drafts():
+                self.app.save(session.set_draft, card.exercise, part_key, text)
+        self.save_position()
 
     def refresh_progress(self) -> None:
         self._fill_toc()
 
     # -- messages from the cards -------------------------------------------------------------------------
     def on_answer_checked(self, event: AnswerChecked) -> None:
-        self.record_in_background("verdict", event.exercise, event.part, event.answer, event.verdict)
+        session = self.app.session
+        self.app.save(session.record_verdict, event.exercise, event.part, event.answer, event.verdict,
+                      then=self._record_saved(event.exercise))
+        if event.verdict.correct:
+            self.notify("Correct! F6 goes to the next exercise.", timeout=4)
 
     def on_draft_changed(self, event: DraftChanged) -> None:
-        session = self.app.session
-        if session.store.writable:
-            try:
-                session.set_draft(event.exercise, event.part, event.text)
-            except SessionError as exc:
-                self.notify(str(exc), severity="error", timeout=10)
+        self.app.save(self.app.session.set_draft, event.exercise, event.part, event.text)
 
     def on_hint_shown(self, event: HintShown) -> None:
-        self.record_in_background("hint", event.exercise, event.rung)
+        self.app.save(self.app.session.record_hint, event.exercise, event.rung,
+                      then=self._record_saved(event.exercise))
 
     def on_reveal_asked(self, event: RevealAsked) -> None:
         from tutor.ui.screens.dialogs import ConfirmScreen
@@ -226,36 +304,24 @@ class LessonScreen(Screen):
         def answer(yes: bool | None) -> None:
             if not yes:
                 return
-            for found in self.query(".exercise"):
-                if found.exercise.id == exercise.id:
-                    found.show_solution()
-            self.record_in_background("reveal", exercise)
+            card = self.card(exercise.id)
+            if card is not None:
+                card.show_solution()
+            self.app.save(self.app.session.record_reveal, exercise, then=self._record_saved(exercise))
 
         self.app.push_screen(
-            ConfirmScreen("Show the worked solution? The exercise will be marked as revealed.",
+            ConfirmScreen(f"Show the worked solution of {exercise.id}? It will be marked as revealed.",
                           yes="Show solution", no="Keep trying"),
             answer,
         )
 
-    @background(group="record")
-    def record_in_background(self, what: str, exercise: Exercise, *args) -> None:
-        session = self.app.session
-        if not session.store.writable:
-            return
-        try:
-            if what == "verdict":
-                record = session.record_verdict(exercise, *args)
-            elif what == "hint":
-                record = session.record_hint(exercise, *args)
-            else:
-                record = session.record_reveal(exercise)
-        except SessionError as exc:
-            self.app.call_from_thread(self.notify, f"Not saved: {exc}", severity="error", timeout=10)
-            return
-        self.app.call_from_thread(self._record_saved, exercise, record)
-
-    def _record_saved(self, exercise: Exercise, record) -> None:
-        for card in self.query(".exercise"):
-            if card.exercise.id == exercise.id:
+    def _record_saved(self, exercise: Exercise):
+        def saved(record) -> None:
+            if not self.is_attached:
+                return
+            card = self.card(exercise.id)
+            if card is not None and record is not None:
                 card.update_record(record)
-        self._fill_toc()
+            self._fill_toc()
+
+        return saved

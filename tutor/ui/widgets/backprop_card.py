@@ -11,7 +11,6 @@ nodes as they are filled in, targeted feedback, and a finite-difference check at
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 
@@ -22,31 +21,33 @@ from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import Button, Input, Markdown, Static
+from textual.widgets import Button, Input, Static
 
 from tutor.autodiff.feedback import StepVerdict
 from tutor.autodiff.graph import Graph, GraphError, build_graph
 from tutor.autodiff.layout import node_title, pretty
 from tutor.autodiff.numbers import fmt
+from tutor.autodiff.play import (
+    all_found_state,
+    finished_attempt,
+    known_numbers,
+    read_state,
+    step_done,
+    step_revealed,
+    steps_by_node,
+    write_state,
+    wrong_step_attempt,
+)
 from tutor.autodiff.stepper import Stepper
 from tutor.autodiff.steps import Step, local_symbol
-from tutor.checking.verdict import Verdict
 from tutor.lessons.model import BackpropBlock, Exercise
 from tutor.progress.model import ExerciseProgress
 from tutor.ui.background import background
-from tutor.ui.widgets.card_messages import (
-    AnswerChecked,
-    DraftChanged,
-    HintShown,
-    RevealAsked,
-)
-from tutor.ui.widgets.exercise_card import show
-from tutor.ui.widgets.glyphs import EXERCISE_GLYPHS
+from tutor.ui.widgets.card import Card, show
+from tutor.ui.widgets.card_messages import AnswerChecked, DraftChanged, HintShown
 from tutor.ui.widgets.graph_view import GraphView, legend
-from tutor.ui.widgets.hints import hints_text
 
 PLACEHOLDERS = {
     "forward": "the value, e.g. 1.25 or sin(0.5)",
@@ -55,38 +56,6 @@ PLACEHOLDERS = {
 
 
 # -- what the panel shows, from the stepper alone ----------------------------------------------------
-
-def _done(stepper: Stepper, step: Step) -> bool:
-    entry = stepper.entry(step)
-    return entry is not None and entry.done
-
-
-def _revealed(stepper: Stepper, step: Step) -> bool:
-    entry = stepper.entry(step)
-    return entry is not None and entry.revealed
-
-
-def _steps_by_node(stepper: Stepper) -> dict[tuple[str, str], Step]:
-    return {(s.phase, s.node): s for s in stepper.steps}
-
-
-def known_numbers(stepper: Stepper) -> tuple[dict[str, float], dict[str, float]]:
-    """The forward values and gradients known so far (given, found or shown), for the boxes."""
-    graph = stepper.graph
-    by_node = _steps_by_node(stepper)
-    values, grads = {}, {}
-    for name, node in graph.nodes.items():
-        step = by_node.get(("forward", name))
-        if node.is_input or (step is not None and _done(stepper, step)):
-            values[name] = node.value
-        step = by_node.get(("backward", name))
-        if name == graph.output:
-            if stepper.phase != "forward":
-                grads[name] = 1.0  # given
-        elif step is not None and _done(stepper, step):
-            grads[name] = graph.grads[name]
-    return values, grads
-
 
 def question(stepper: Stepper) -> Text:
     total = len(stepper.steps)
@@ -189,7 +158,7 @@ def node_table(stepper: Stepper, current_style: Style | str = "bold") -> Table:
     """One row per node: forward value, local derivatives (each use), ∂output/∂node."""
     graph = stepper.graph
     out = graph.output
-    by_node = _steps_by_node(stepper)
+    by_node = steps_by_node(stepper)
     current = stepper.current
     order = {name: i for i, name in enumerate(graph.nodes)}
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=False, header_style="bold")
@@ -205,8 +174,8 @@ def node_table(stepper: Stepper, current_style: Style | str = "bold") -> Table:
         label = f"{name} (input)" if node.is_input else node_title(graph, name)
         if node.is_input:
             value = fmt(node.value)
-        elif fwd is not None and _done(stepper, fwd):
-            value = fmt(node.value) + (" ◇" if _revealed(stepper, fwd) else "")
+        elif fwd is not None and step_done(stepper, fwd):
+            value = fmt(node.value) + (" ◇" if step_revealed(stepper, fwd) else "")
         else:
             value = "?" if is_current and current.phase == "forward" else ""
         local = ""
@@ -214,8 +183,8 @@ def node_table(stepper: Stepper, current_style: Style | str = "bold") -> Table:
             grad = "1 (given)" if stepper.phase != "forward" else ""
         elif name in graph.no_grad:
             grad = "— (data)"
-        elif bwd is not None and _done(stepper, bwd):
-            grad = fmt(graph.grads[name]) + (" ◇" if _revealed(stepper, bwd) else "")
+        elif bwd is not None and step_done(stepper, bwd):
+            grad = fmt(graph.grads[name]) + (" ◇" if step_revealed(stepper, bwd) else "")
             terms = sorted(graph.terms.get(name, ()), key=lambda t: order[t.consumer])
             local = "\n".join(f"{local_symbol(graph, t.consumer, name)} = {fmt(t.local)}" for t in terms)
         else:
@@ -417,19 +386,13 @@ class StepperPanel(Vertical):
 
 # -- the exercise card ---------------------------------------------------------------------------------
 
-class BackpropCard(Vertical, can_focus=False):
-    """A `backprop` exercise, with the interface and messages of every card."""
+class BackpropCard(Card):
+    """A `backprop` exercise on the shared card chrome; the stepper's state is its draft."""
 
-    BINDINGS = [
-        Binding("f2", "hint", "Hint", id="hint"),
-        Binding("f3", "reveal", "Solution", id="reveal"),
-    ]
+    TITLE_WORD = "Backprop"
 
     def __init__(self, exercise: Exercise, record: ExerciseProgress) -> None:
-        super().__init__(classes="exercise backprop-card", id=f"ex-{exercise.id.replace('/', '-')}")
-        self.exercise = exercise
-        self.record = record
-        self.hints_used = record.hints_used
+        super().__init__(exercise, record)
         self.problem = ""
         self.stepper: Stepper | None = None
         try:
@@ -437,38 +400,30 @@ class BackpropCard(Vertical, can_focus=False):
         except GraphError as err:
             self.problem = str(err)
         else:
-            self.stepper = Stepper.restore(graph, _saved_state(record.drafts.get("", "")))
+            self.stepper = Stepper.restore(graph, read_state(record.drafts.get("", "")))
             if record.solved and not self.stepper.done:  # solved elsewhere (`tutor check`): all found
-                self.stepper = Stepper.restore(graph, _all_found(self.stepper))
+                self.stepper = Stepper.restore(graph, all_found_state(self.stepper))
             while record.revealed and not self.stepper.done:  # the solution was shown before
                 self.stepper.reveal()
         self._saved = record.drafts.get("", "")
 
-    def compose(self) -> ComposeResult:
-        yield Static(self._title(), classes="exercise-title")
-        yield Markdown(self.exercise.prompt, classes="prompt")
+    def compose_body(self) -> ComposeResult:
         if self.stepper is None:
             yield Static(Text(f"This challenge cannot be played: {self.problem}", style="italic"),
                          classes="unplayable")
         else:
             yield StepperPanel(self.stepper)
-        with Horizontal(classes="card-buttons"):
-            if self.stepper is not None and not self.stepper.done:
-                yield Button("Check ⏎", id="check", variant="primary", compact=True)
-            yield Button("Hint F2", id="hint", compact=True)
-            yield Button("Solution F3", id="reveal", compact=True)
-        yield Static(hints_text(self.exercise.hints, self.hints_used), classes="hints")
-        yield Markdown(self.exercise.solution if self.record.revealed else "", classes="solution")
+
+    def compose_buttons(self) -> ComposeResult:
+        if self.stepper is not None and not self.stepper.done:
+            yield Button("Check ⏎", id="check", variant="primary", compact=True)
 
     def on_mount(self) -> None:
-        hints = self.query_one(".hints", Static)
-        hints.display = bool(str(hints.render()))
+        super().on_mount()
         self.query_one(".solution").display = self.record.revealed and bool(self.exercise.solution)
 
-    def _title(self) -> Text:
-        glyph, word = EXERCISE_GLYPHS.get(self.record.status, ("·", "new"))
-        return Text.assemble((f"{glyph} ", "bold"), ("Backprop ", "bold"), self.exercise.id,
-                             (f"  · step through the graph · {word}", "dim"))
+    def status_words(self) -> str:
+        return "step through the graph"
 
     @property
     def panel(self) -> StepperPanel | None:
@@ -476,16 +431,12 @@ class BackpropCard(Vertical, can_focus=False):
         return found.first() if found else None
 
     # -- the card interface --------------------------------------------------------------------------------
-    def update_record(self, record: ExerciseProgress) -> None:
-        self.record = record
-        self.query_one(".exercise-title", Static).update(self._title())
-
     def pending_drafts(self) -> list[tuple[str, str]]:
         """The stepper's state if it changed since it was last saved (it is saved after every step,
         but a step judged while the page changes may not have been)."""
         if self.stepper is None:
             return []
-        state = json.dumps(self.stepper.state())
+        state = write_state(self.stepper)
         if state == self._saved:
             return []
         self._saved = state
@@ -500,44 +451,36 @@ class BackpropCard(Vertical, can_focus=False):
             self.panel.reveal_all()
             self._save_state()
         if self.exercise.solution:
-            solution = self.query_one(".solution", Markdown)
-            solution.update(self.exercise.solution)
-            solution.display = True
+            super().show_solution()
+
+    @property
+    def solution_shown(self) -> bool:
+        return self.stepper is not None and self.stepper.done and self.record.revealed
 
     # -- from the panel --------------------------------------------------------------------------------------
     def _save_state(self) -> None:
         assert self.stepper is not None
-        self._saved = json.dumps(self.stepper.state())
+        self._saved = write_state(self.stepper)
         self.post_message(DraftChanged(self.exercise, "", self._saved))
 
     @on(StepperPanel.Judged)
     def judged(self, event: StepperPanel.Judged) -> None:
         event.stop()
         self._save_state()
-        verdict = event.verdict
-        if verdict.status == "incorrect":
-            answer = f"{event.step.label} = {event.text.strip()}"
-            self.post_message(AnswerChecked(self.exercise, "", answer, Verdict(
-                "incorrect", f"step {event.step.index + 1} ({event.step.label}): {verdict.message}",
-                interpreted=answer, diagnosis=verdict.diagnosis)))
+        if event.verdict.status == "incorrect":
+            answer, verdict = wrong_step_attempt(event.step, event.text, event.verdict)
+            self.post_message(AnswerChecked(self.exercise, "", answer, verdict))
 
     @on(StepperPanel.Finished)
     def finished(self, event: StepperPanel.Finished) -> None:
         event.stop()
         for button in self.query("#check"):
             button.display = False
-        stepper = self.stepper
-        if stepper is None or stepper.helped or self.record.revealed:
-            return
-        answer = "; ".join(stepper.entries[s.key].text for s in stepper.steps)
-        self.post_message(AnswerChecked(self.exercise, "", answer, Verdict(
-            "correct", f"Correct: all {len(stepper.steps)} steps.", interpreted=answer)))
+        attempt = finished_attempt(self.stepper) if self.stepper is not None and not self.record.revealed else None
+        if attempt is not None:
+            self.post_message(AnswerChecked(self.exercise, "", *attempt))
 
     # -- actions ---------------------------------------------------------------------------------------------
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        {"check": self.action_check, "hint": self.action_hint, "reveal": self.action_reveal}[event.button.id]()
-
     def action_check(self) -> None:
         if self.panel is not None:
             self.panel.submit()
@@ -545,37 +488,15 @@ class BackpropCard(Vertical, can_focus=False):
     def action_hint(self) -> None:
         if self.panel is not None and self.panel.busy:
             return  # a step is being judged; its feedback comes first
-        new = False
-        if self.hints_used < len(self.exercise.hints):
-            new = True
-        if self.panel is not None and self.panel.show_help():
-            new = True
-        if not new:
+        ladder = self.hints_shown < len(self.exercise.hints)
+        helped = self.panel is not None and self.panel.show_help()
+        if not (ladder or helped):
             self.notify("No more help for this step; F3 shows the worked solution.")
             return
-        self.hints_used += 1
-        hints = self.query_one(".hints", Static)
-        hints.update(hints_text(self.exercise.hints, self.hints_used))
-        hints.display = bool(str(hints.render()))
-        self.post_message(HintShown(self.exercise, self.hints_used))
-
-    def action_reveal(self) -> None:
-        if self.stepper is not None and self.stepper.done and self.record.revealed:
-            return
-        self.post_message(RevealAsked(self.exercise))
-
-
-def _all_found(stepper: Stepper) -> dict:
-    """A state with every step answered right (a solved challenge, a worked example)."""
-    return {"entries": {s.key: {"text": fmt(s.expected), "correct": True} for s in stepper.steps}}
-
-
-def _saved_state(text: str) -> dict | None:
-    try:
-        state = json.loads(text) if text else None
-    except ValueError:
-        return None
-    return state if isinstance(state, dict) else None
+        # One rung per F2, alongside the step's own help; the rung count is what is recorded.
+        self.hints_shown += 1
+        self._show_hints()
+        self.post_message(HintShown(self.exercise, self.hints_shown))
 
 
 # -- a worked example in the prose ------------------------------------------------------------------------
@@ -593,7 +514,7 @@ class BackpropExample(Vertical):
         except GraphError as err:
             self.problem = str(err)
         else:
-            self.stepper = Stepper.restore(graph, _all_found(Stepper(graph)))
+            self.stepper = Stepper.restore(graph, all_found_state(Stepper(graph)))
 
     @property
     def title(self) -> str:
@@ -618,6 +539,4 @@ class BackpropExample(Vertical):
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         if event.button.id == "step-through" and self.stepper is not None:
-            from tutor.ui.screens.backprop_sandbox import BackpropSandboxScreen
-
-            self.app.push_screen(BackpropSandboxScreen(graph=self.stepper.graph, title=self.title))
+            self.app.open_backprop_sandbox(graph=self.stepper.graph, title=self.title)

@@ -1,8 +1,7 @@
 """What exercise cards tell the lesson screen, which records it in the save file.
 
 Every kind of card (answers, code, backprop) posts these, so the screen records them the same
-way. A card also offers `exercise`, `update_record(record)`, `pending_drafts()`,
-`focus_answer()` and `show_solution()`, and carries the CSS class "exercise".
+way; the rest of a card's interface is on its base class, `tutor.ui.widgets.card.Card`.
 """
 
 from __future__ import annotations

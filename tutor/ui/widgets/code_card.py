@@ -12,7 +12,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.timer import Timer
 from textual.widgets import Button, LoadingIndicator, Markdown, Static, TextArea
 from textual.widgets.text_area import TextAreaTheme
@@ -23,10 +23,8 @@ from tutor.progress.model import ExerciseProgress
 from tutor.sandbox.exercise import CodeExercise, CodeExerciseError, to_verdict
 from tutor.sandbox.runner import RunResult, TestResult
 from tutor.ui.background import background
-from tutor.ui.widgets.card_messages import AnswerChecked, DraftChanged, RevealAsked
-from tutor.ui.widgets.exercise_card import show
-from tutor.ui.widgets.glyphs import EXERCISE_GLYPHS
-from tutor.ui.widgets.hints import hints_text, show_next_hint
+from tutor.ui.widgets.card import Card, reveal, show
+from tutor.ui.widgets.card_messages import AnswerChecked, DraftChanged
 
 DRAFT_DELAY_S = 0.8
 OUTPUT_LINES = 12  # printed output shown under the results; the rest is counted, not shown
@@ -59,6 +57,32 @@ class CodeEditor(TextArea):
 
     def _follow_theme(self) -> None:
         self.theme = "tutor-dark" if self.app.current_theme.dark else "tutor-light"
+
+    def _on_focus(self, event) -> None:
+        self._editing = False  # arrived here; Tab still moves on until the learner edits
+        super()._on_focus(event)
+
+    async def _on_key(self, event) -> None:
+        if event.key in ("tab", "shift+tab") and not getattr(self, "_editing", False):
+            # Tab that only passes through the editor moves focus on instead of indenting line 1.
+            event.stop()
+            event.prevent_default()
+            self.screen.focus_next() if event.key == "tab" else self.screen.focus_previous()
+            return
+        if event.is_printable or event.key in ("enter", "backspace", "delete"):
+            self._editing = True
+        if event.key == "enter" and not self.read_only:
+            # A new line keeps the indentation of the one before, one level more after a ":".
+            event.stop()
+            event.prevent_default()
+            row, column = self.cursor_location
+            before = self.document.get_line(row)[:column]
+            indent = before[: len(before) - len(before.lstrip(" \t"))]
+            if before.rstrip().endswith(":"):
+                indent += " " * self.indent_width
+            self.replace("\n" + indent, *self.selection)
+            return
+        await super()._on_key(event)
 
 
 def _slug(exercise: Exercise) -> str:
@@ -149,19 +173,14 @@ def output_text(stdout: str) -> str:
     return out
 
 
-class CodeCard(Vertical, can_focus=False):
+class CodeCard(Card):
     BINDINGS = [
-        Binding("f5", "run", "Run", id="run-code"),
-        Binding("ctrl+r", "run", "Run", show=False),
-        Binding("f2", "hint", "Hint", id="hint"),
-        Binding("f3", "reveal", "Solution", id="reveal"),
+        Binding("f5", "check", "Run", id="run-code"),
+        Binding("ctrl+r", "check", "Run", show=False),
     ]
 
     def __init__(self, exercise: Exercise, record: ExerciseProgress) -> None:
-        super().__init__(classes="exercise", id=f"ex-{_slug(exercise)}")
-        self.exercise = exercise
-        self.record = record
-        self.hints_shown = record.hints_used
+        super().__init__(exercise, record)
         self.problem = ""
         self.code_exercise: CodeExercise | None = None
         try:
@@ -181,50 +200,45 @@ class CodeCard(Vertical, can_focus=False):
             return self.record.attempts[-1].answer
         return self.code_exercise.starter if self.code_exercise else ""
 
-    def compose(self) -> ComposeResult:
-        yield Static(self._title(), classes="exercise-title")
-        yield Markdown(self.exercise.prompt, classes="prompt")
+    def compose_body(self) -> ComposeResult:
         slug = _slug(self.exercise)
         if self.code_exercise is None:
             yield Static(Text(f"This code exercise cannot run: {self.problem}", style="italic"), classes="unplayable")
-        else:
-            yield Static(self._signature(), classes="signature")
-            yield CodeEditor.code_editor(self._initial_code(), language="python", theme="css",
-                                         id=f"code-{slug}", classes="code-editor")
-            yield LoadingIndicator(classes="checking")
-            yield Static(Text(SOLVED_NOTE, style="bold") if self.record.solved else "", classes="verdict")
-            yield Static("", classes="test-results")
-            output = Static("", classes="run-output", markup=False)
-            output.border_title = "printed output"
-            yield output
-        with Horizontal(classes="card-buttons"):
-            if self.code_exercise is not None:
-                yield Button("Run F5", id="run", variant="primary", compact=True)
-            yield Button("Hint F2", id="hint", compact=True)
-            yield Button("Solution F3", id="reveal", compact=True)
-        yield Static(hints_text(self.exercise.hints, self.hints_shown), classes="hints")
+            return
+        yield Static(self._signature(), classes="signature")
+        yield CodeEditor.code_editor(self._initial_code(), language="python", theme="css",
+                                     id=f"code-{slug}", classes="code-editor")
+        yield LoadingIndicator(classes="checking")
+        yield Static(Text(SOLVED_NOTE, style="bold") if self.record.solved else "", classes="verdict")
+        yield Static("", classes="test-results")
+        output = Static("", classes="run-output", markup=False)
+        output.border_title = "printed output"
+        yield output
+
+    def compose_buttons(self) -> ComposeResult:
+        if self.code_exercise is not None:
+            yield Button("Run F5", id="run", variant="primary", compact=True)
+
+    def compose_solution(self) -> ComposeResult:
         with Vertical(classes="solution"):
             yield Markdown(self.exercise.solution, classes="solution-text")
             if self.code_exercise is not None:
                 yield Static(Text("Reference solution:", style="bold"), classes="reference-label")
                 yield CodeEditor.code_editor(self.code_exercise.reference.rstrip("\n"), language="python",
-                                             theme="css", read_only=True, id=f"code-reference-{slug}",
+                                             theme="css", read_only=True, id=f"code-reference-{_slug(self.exercise)}",
                                              classes="reference")
 
     def on_mount(self) -> None:
+        super().on_mount()
         for name in (".checking", ".test-results", ".run-output"):
             for widget in self.query(name):
                 widget.display = False
         for verdict in self.query(".verdict"):
             verdict.display = bool(str(verdict.render()))
-        self.query_one(".hints").display = self.hints_shown > 0
-        self.query_one(".solution").display = self.record.revealed
         self.query_one(".solution-text").display = bool(self.exercise.solution.strip())
 
-    def _title(self) -> Text:
-        glyph, word = EXERCISE_GLYPHS.get(self.record.status, ("·", "new"))
-        return Text.assemble((f"{glyph} ", "bold"), ("Exercise ", "bold"), self.exercise.id,
-                             (f"  · {self.exercise.kind} · {word}", "dim"))
+    def status_words(self) -> str:
+        return "code"
 
     def _signature(self) -> Text:
         assert self.code_exercise is not None
@@ -240,21 +254,15 @@ class CodeCard(Vertical, can_focus=False):
     def editor(self) -> CodeEditor:
         return self.query_one(".code-editor", CodeEditor)
 
-    def update_record(self, record: ExerciseProgress) -> None:
-        self.record = record
-        self.query_one(".exercise-title", Static).update(self._title())
-
     def focus_answer(self) -> None:
         if self.code_exercise is not None:
             self.editor.focus()
+            reveal(self.editor)
 
     def pending_drafts(self) -> list[tuple[str, str]]:
         """The code typed but not saved yet, if any."""
         code = self._take_pending_draft()
         return [] if code is None else [("", code)]
-
-    def show_solution(self) -> None:
-        self.query_one(".solution").display = True
 
     # -- drafts ------------------------------------------------------------------------------------------
     @on(TextArea.Changed, ".code-editor")
@@ -277,6 +285,9 @@ class CodeCard(Vertical, can_focus=False):
 
     # -- running -----------------------------------------------------------------------------------------
     def action_run(self) -> None:
+        self.action_check()
+
+    def action_check(self) -> None:
         if self.code_exercise is None:
             return
         if self.running:
@@ -309,18 +320,5 @@ class CodeCard(Vertical, can_focus=False):
         show(verdict_widget, summary_text(result))
         show(self.query_one(".test-results", Static), results_text(result))
         show(self.query_one(".run-output", Static), output_text(result.stdout) if result.stdout.strip() else "")
-        self.call_after_refresh(verdict_widget.scroll_visible, animate=False)
+        reveal(verdict_widget)
         self.post_message(AnswerChecked(self.exercise, "", code, to_verdict(result)))
-
-    # -- buttons, hints, solution ----------------------------------------------------------------------
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        {"run": self.action_run, "hint": self.action_hint, "reveal": self.action_reveal}[event.button.id]()
-
-    def action_hint(self) -> None:
-        show_next_hint(self)
-
-    def action_reveal(self) -> None:
-        if self.query_one(".solution").display:
-            return
-        self.post_message(RevealAsked(self.exercise))

@@ -3,8 +3,7 @@
 
 The domain does the work (tutor.gd: the simulation, the feedback, the figure); the figure runs
 in the InteractivePlot's worker thread, and Check runs `check_gd` in a worker of its own. The
-chrome (title and status, hint ladder, solution, record updates, the card messages) is the same
-as the other cards' and kept in the first section below, to move onto a shared card base.
+chrome (title and status, hint ladder, solution, record updates) is the card base's.
 """
 
 from __future__ import annotations
@@ -13,18 +12,16 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.timer import Timer
-from textual.widgets import Button, Input, Markdown, Static
+from textual.widgets import Button, Input, Static
 from textual.worker import get_current_worker
 
 from tutor.lessons.model import Exercise
 from tutor.progress.model import ExerciseProgress
 from tutor.ui.background import background
-from tutor.ui.widgets.card_messages import AnswerChecked, DraftChanged, RevealAsked
-from tutor.ui.widgets.exercise_card import show
-from tutor.ui.widgets.glyphs import EXERCISE_GLYPHS
-from tutor.ui.widgets.hints import hints_text, show_next_hint
+from tutor.ui.widgets.card import Card, show
+from tutor.ui.widgets.card_messages import AnswerChecked, DraftChanged
 from tutor.ui.widgets.plot_view import InteractivePlot, PlotView
 
 DRAFT_DELAY_S = 0.6
@@ -42,88 +39,37 @@ def playground_plot(data: dict, **kwargs) -> InteractivePlot:
     return InteractivePlot(factory, panels=PANELS, **kwargs)
 
 
-class GdCard(Vertical, can_focus=False):
-    # Here rather than in tutor.tcss, so the card stays one file until it moves onto the card base.
+class GdCard(Card):
     DEFAULT_CSS = """
-    GdCard { height: auto; margin: 1 0; padding: 0 1; border: round $primary; }
-    GdCard:focus-within { border: round $accent; }
     GdCard .gd-setting { height: auto; }
     GdCard .gd-label { width: auto; height: 3; content-align: left middle; }
     GdCard .gd-input { width: 1fr; }
-    GdCard .solution { height: auto; }
     """
-    BINDINGS = [
-        Binding("f5", "check", "Check", id="check-gd"),
-        Binding("f2", "hint", "Hint", id="hint"),
-        Binding("f3", "reveal", "Solution", id="reveal"),
-    ]
+    BINDINGS = [Binding("f5", "check", "Check", id="check-gd")]
 
     def __init__(self, exercise: Exercise, record: ExerciseProgress) -> None:
-        super().__init__(classes="exercise", id=f"ex-{exercise.id.replace('/', '-')}")
-        self.exercise = exercise
-        self.record = record
-        self.hints_shown = record.hints_used
+        super().__init__(exercise, record)
         self.checking = False
         self._draft_timer: Timer | None = None
         self._shown_text = ""  # what the figure last wrote into the box (not the learner's typing)
         self.plot = InteractivePlot(self._model, panels=PANELS, classes="gd-plot")
 
-    # -- chrome: what every card has -----------------------------------------------------------------
-    def _title(self) -> Text:
-        glyph, word = EXERCISE_GLYPHS.get(self.record.status, ("·", "new"))
-        return Text.assemble((f"{glyph} ", "bold"), ("Exercise ", "bold"), self.exercise.id,
-                             (f"  · {self.exercise.kind} · {word}", "dim"))
-
-    def _chrome_buttons(self) -> ComposeResult:
-        yield Button("Hint F2", id="hint", compact=True)
-        yield Button("Solution F3", id="reveal", compact=True)
-
-    def _chrome_after(self) -> ComposeResult:
-        yield Static(hints_text(self.exercise.hints, self.hints_shown), classes="hints")
-        yield Markdown(self.exercise.solution, classes="solution")
-
-    def _chrome_mount(self) -> None:
-        self.query_one(".hints").display = self.hints_shown > 0
-        self.query_one(".solution").display = self.record.revealed
-
-    def update_record(self, record: ExerciseProgress) -> None:
-        self.record = record
-        self.query_one(".exercise-title", Static).update(self._title())
-
-    def show_solution(self) -> None:
-        self.query_one(".solution").display = True
-
-    def action_hint(self) -> None:
-        show_next_hint(self)
-
-    def action_reveal(self) -> None:
-        if not self.query_one(".solution").display:
-            self.post_message(RevealAsked(self.exercise))
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id in ("check", "hint", "reveal"):
-            event.stop()
-            {"check": self.action_check, "hint": self.action_hint, "reveal": self.action_reveal}[event.button.id]()
-
     # -- the body: the playground --------------------------------------------------------------------
-    def compose(self) -> ComposeResult:
-        yield Static(self._title(), classes="exercise-title")
-        yield Markdown(self.exercise.prompt, classes="prompt")
+    def compose_body(self) -> ComposeResult:
         yield self.plot
         with Horizontal(classes="gd-setting"):
             yield Static("Setting: ", classes="gd-label")
             yield Input(self._initial_text(), placeholder="type a setting, e.g. 0.01 or beta=0.9; Enter checks it",
                         classes="gd-input")
         yield Static(Text("✓ Solved." if self.record.solved else "", style="bold"), classes="verdict")
-        with Horizontal(classes="card-buttons"):
-            yield Button("Check F5", id="check", variant="primary", compact=True)
-            yield from self._chrome_buttons()
-        yield from self._chrome_after()
+
+    def compose_buttons(self) -> ComposeResult:
+        yield Button("Check F5", id="check", variant="primary", compact=True)
 
     def on_mount(self) -> None:
+        super().on_mount()
         verdict = self.query_one(".verdict", Static)
         verdict.display = bool(str(verdict.render()))
-        self._chrome_mount()
 
     def _initial_text(self) -> str:
         """The saved draft; else the last setting checked; else empty (the model's start shows)."""

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
-
 from textual.widget import Widget
 from textual.widgets import Markdown
 
@@ -17,29 +15,27 @@ from tutor.lessons.model import (
     Segment,
 )
 from tutor.session import Session
+from tutor.ui.widgets.backprop_card import BackpropCard
+from tutor.ui.widgets.card import Card
+from tutor.ui.widgets.code_card import CodeCard
 from tutor.ui.widgets.exercise_card import ExerciseCard
+from tutor.ui.widgets.gd_card import GdCard, playground_plot
 from tutor.ui.widgets.math_view import MathView
 
-# The card for each engine kind (module, class), imported on first use; the answer kinds of the
-# registry (`tutor.kinds`, checker=True) all play in ExerciseCard.
-CARDS: dict[str, tuple[str, str]] = {
-    "code": ("tutor.ui.widgets.code_card", "CodeCard"),
-    "backprop": ("tutor.ui.widgets.backprop_card", "BackpropCard"),
-    "gd": ("tutor.ui.widgets.gd_card", "GdCard"),
+# The one table from an exercise kind to its card; every kind the checker decides (derivative,
+# numeric, choice...) uses ExerciseCard. A kind's free playground in a plot block (`interactive:`
+# as the registry says) has its widget in PLAYGROUNDS.
+CARD_FOR_KIND: dict[str, type[Card]] = {
+    "code": CodeCard,
+    "backprop": BackpropCard,
+    "gd": GdCard,
 }
-# The widget for a kind's free playground in a plot block (`interactive:` as the registry says).
-PLAYGROUNDS: dict[str, tuple[str, str]] = {
-    "gd": ("tutor.ui.widgets.gd_card", "playground_plot"),
-}
+PLAYGROUNDS = {"gd": playground_plot}
 
 
-def _load(where: tuple[str, str]):
-    module, name = where
-    return getattr(importlib.import_module(module), name)
-
-
-def card_class(kind: str) -> type[Widget]:
-    return ExerciseCard if kinds.get(kind).checker else _load(CARDS[kind])
+def card_for(exercise: Exercise, session: Session) -> Card:
+    card = ExerciseCard if kinds.get(exercise.kind).checker else CARD_FOR_KIND[exercise.kind]
+    return card(exercise, session.record(exercise.id))
 
 
 def segment_widget(segment: Segment, session: Session) -> Widget:
@@ -48,14 +44,14 @@ def segment_widget(segment: Segment, session: Session) -> Widget:
     if isinstance(segment, MathBlock):
         return MathView(segment)
     if isinstance(segment, Exercise):
-        return card_class(segment.kind)(segment, session.record(segment.id))
+        return card_for(segment, session)
     if isinstance(segment, PlotBlock):
         from tutor.ui.widgets.plot_view import InteractivePlot, PlotView
 
         data = segment.data if isinstance(segment.data, dict) else {}
         playground = kinds.for_plot_block(data)
         if playground is not None:
-            return _load(PLAYGROUNDS[playground.name])(data)
+            return PLAYGROUNDS[playground.name](data)
         return InteractivePlot.from_block(data) if data.get("interactive") else PlotView.from_block(data)
     if isinstance(segment, BackpropBlock):
         from tutor.ui.widgets.backprop_card import BackpropExample

@@ -53,7 +53,7 @@ async def test_keys_change_the_setting_the_path_and_the_verdict(tmp_path, servic
         await drawn(pilot, card, lambda: card.model.settings["lr"] == 0.01)
         await pilot.press("f5")  # Check the figure's setting: recorded like any attempt
         await wait_for(pilot, lambda: "Correct" in text_of(card.query_one(".verdict")))
-        await wait_for(pilot, lambda: "solved" in text_of(card.query_one(".exercise-title")))
+        await wait_for(pilot, lambda: "solved" in text_of(card.query_one(".card-title")))
         attempts = app.session.record("learning-rate/e1").attempts
         assert [(a.answer, a.status) for a in attempts] == [("0.01", "correct")]
 

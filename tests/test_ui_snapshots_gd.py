@@ -33,7 +33,7 @@ def test_gd_card_after_an_oscillating_setting(snap_compare, tmp_path, service, t
         await wait_for(pilot, lambda: "Not yet" in text_of(card.query_one(".verdict")))
         await wait_for(pilot, lambda: card.model is not None and card.model.settings["beta"] == 0.99
                        and card.plot.view.settled and "oscillating" in card.plot.view.figure.readout[1])
-        await wait_for(pilot, lambda: "attempted" in text_of(card.query_one(".exercise-title")))
+        await wait_for(pilot, lambda: "attempted" in text_of(card.query_one(".card-title")))
         card.plot.focus()  # out of the box: no cursor in the picture
         freeze_cursors(app)
         page = app.screen.query_one("#page")

@@ -33,9 +33,12 @@ CARD_FOR_KIND: dict[str, type[Card]] = {
 PLAYGROUNDS = {"gd": playground_plot}
 
 
+def card_class(kind: str) -> type[Card]:
+    return ExerciseCard if kinds.get(kind).checker else CARD_FOR_KIND[kind]
+
+
 def card_for(exercise: Exercise, session: Session) -> Card:
-    card = ExerciseCard if kinds.get(exercise.kind).checker else CARD_FOR_KIND[exercise.kind]
-    return card(exercise, session.record(exercise.id))
+    return card_class(exercise.kind)(exercise, session.record(exercise.id))
 
 
 def segment_widget(segment: Segment, session: Session) -> Widget:

@@ -141,7 +141,7 @@ async def test_plot_my_answer_after_a_wrong_derivative(tmp_path, service):
         await pilot.press(*"3*x", "enter")
         await wait_for(pilot, lambda: "Not yet" in verdict_text(app, "figures/e1"))
         assert exercise.query_one(".plot-answer", Button).display
-        assert app.screen.active_bindings["f4"].binding.description == "Plot my answer"
+        assert app.screen.active_bindings["f4"].binding.description == "Plot answer"
         await pilot.press("f4")
         await wait_for(pilot, lambda: exercise.query(".answer-plot")
                        and exercise.query_one(".answer-plot", InteractivePlot).view.draws)

@@ -306,3 +306,12 @@ async def test_typing_never_waits_on_a_held_save_lock_and_saves_keep_their_order
         await pilot.press("ctrl+q")
     record = stored(tmp_path, "slopes/e1")
     assert [a.answer for a in record.attempts] == ["5", "6"] and record.solved
+
+
+async def test_f6_while_reading_goes_to_the_open_exercise_on_screen(tmp_path, service):
+    app = make_app(tmp_path, service)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_slopes(pilot, app, 2)  # slopes/e3 is on this page, nothing focused in it
+        await pilot.press("f6")
+        await wait_for(pilot, lambda: app.focused is answer_box(app, "slopes/e3"))
+        assert screen.page == 2

@@ -194,6 +194,11 @@ class LessonScreen(Screen):
         current = self._focused_exercise()
         if current is None:
             card = self._card_in_view()
+            if card is not None and not (card.record.solved or card.record.revealed):
+                # Reading, not answering: the open exercise on screen is the next one to do.
+                self.focus_exercise, self.restore_scroll = card.exercise.id, 0.0
+                self._restore_position()
+                return
             current = card.exercise.id if card is not None else None
         found = self.app.session.next_unsolved(current)
         if found is None:

@@ -192,3 +192,60 @@ async def test_a_figure_that_fails_says_why_in_one_line(data):
         assert view.figure is None and status.startswith("This figure could not be drawn: ")
         assert "Traceback" not in status and "\n" not in status
         assert not view.query_one(".plot-grid").display
+
+
+class _Figures(App):
+    """One PlotView on a figure the test makes; failures of background jobs are kept."""
+
+    def __init__(self, source) -> None:
+        super().__init__()
+        self.source = source
+        self.failures: list[BaseException] = []
+
+    def compose(self):
+        yield PlotView(self.source)
+
+    def report_failure(self, error: BaseException) -> None:
+        self.failures.append(error)
+
+
+def _one_panel(readout: tuple[str, ...] = ()):
+    import numpy as np
+
+    from tutor.plots.model import Figure, Panel, Series
+
+    xs = np.linspace(0.0, 1.0, 50)
+    return Figure("f", (Panel("p", (0.0, 1.0), (0.0, 1.0), series=(Series("x", xs, xs),), readout=readout),))
+
+
+async def test_a_readout_is_plain_text_not_markup():
+    """`f(E[X])` is how the expectation figure writes Jensen's gap; `[X]` is not a style."""
+    app = _Figures(lambda width: _one_panel(("f(E[X]) = 4.00 ≤ E[f(X)] = 5.00", "[bold]x[/bold]")))
+    async with app.run_test(size=(80, 30)) as pilot:
+        view = app.query_one(PlotView)
+        await wait_for(pilot, lambda: view.draws, timeout=30)
+        readout = text_of(view.query_one(".plot-readout", Static))
+        assert readout == "f(E[X]) = 4.00 ≤ E[f(X)] = 5.00\n[bold]x[/bold]"
+
+
+async def test_a_figure_that_arrives_while_its_page_is_being_removed_is_dropped_quietly():
+    """Paging fast (`n` through `hessian` at 80x24): a page's figure is computed, then lands while
+    the page is being taken down, its title and panels already gone. The learner must see
+    nothing of it (it was "NoMatches: No nodes match '.plot-title'" in a red toast)."""
+    from tutor.ui.widgets.plot_draw import plan_panel
+    from tutor.ui.widgets.plot_view import CANVAS_ROWS
+
+    app = _Figures(lambda width: _one_panel())
+    async with app.run_test(size=(80, 30)) as pilot:
+        view = app.query_one(PlotView)
+        await wait_for(pilot, lambda: view.draws, timeout=30)
+        figure = _one_panel()
+        plans = tuple(plan_panel(panel, 60, CANVAS_ROWS) for panel in figure.panels)
+        await view.remove_children()  # a removal takes the children first...
+        removed = view.remove()  # ...and the view is on its way out when the figure lands
+        view._show(view.next_generation(), figure, plans)
+        view._show_failure(view.next_generation(), "late")
+        await removed
+        await pilot.pause(0.2)
+        assert view.draws == 1 and view.error is None
+        assert app.failures == []

@@ -105,7 +105,7 @@ class PlotCanvas(PlotextPlot):
             return self._cache[1]
         plt = self.plt
         draw(plt, self.plan, self.app.current_theme.dark, _rgb(self.app, "foreground", (224, 224, 224)),
-             _rgb(self.app, "surface", (30, 30, 30)))
+             _rgb(self.app, "surface", (30, 30, 30)), (width, height))
         # What PlotextPlot.render does, up to plotext's matrix of characters and colours.
         plt.plotsize(width, height)
         plt._set_size(width, height)

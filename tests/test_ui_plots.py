@@ -141,7 +141,7 @@ async def test_plot_my_answer_after_a_wrong_derivative(tmp_path, service):
         await pilot.press(*"3*x", "enter")
         await wait_for(pilot, lambda: "Not yet" in verdict_text(app, "figures/e1"))
         assert exercise.query_one(".plot-answer", Button).display
-        assert app.screen.active_bindings["f4"].binding.description == "Plot answer"
+        assert app.screen.active_bindings["f4"].binding.description == "Plot answer"  # short: the footer fits 80 columns
         await pilot.press("f4")
         await wait_for(pilot, lambda: exercise.query(".answer-plot")
                        and exercise.query_one(".answer-plot", InteractivePlot).view.draws)
@@ -192,3 +192,102 @@ async def test_a_figure_that_fails_says_why_in_one_line(data):
         assert view.figure is None and status.startswith("This figure could not be drawn: ")
         assert "Traceback" not in status and "\n" not in status
         assert not view.query_one(".plot-grid").display
+
+
+class _Figures(App):
+    """One PlotView on a figure the test makes; failures of background jobs are kept."""
+
+    def __init__(self, source) -> None:
+        super().__init__()
+        self.source = source
+        self.failures: list[BaseException] = []
+
+    def compose(self):
+        yield PlotView(self.source)
+
+    def report_failure(self, error: BaseException) -> None:
+        self.failures.append(error)
+
+
+def _one_panel(readout: tuple[str, ...] = ()):
+    import numpy as np
+
+    from tutor.plots.model import Figure, Panel, Series
+
+    xs = np.linspace(0.0, 1.0, 50)
+    return Figure("f", (Panel("p", (0.0, 1.0), (0.0, 1.0), series=(Series("x", xs, xs),), readout=readout),))
+
+
+async def test_a_readout_is_plain_text_not_markup():
+    """`f(E[X])` is how the expectation figure writes Jensen's gap; `[X]` is not a style."""
+    app = _Figures(lambda width: _one_panel(("f(E[X]) = 4.00 ≤ E[f(X)] = 5.00", "[bold]x[/bold]")))
+    async with app.run_test(size=(80, 30)) as pilot:
+        view = app.query_one(PlotView)
+        await wait_for(pilot, lambda: view.draws, timeout=30)
+        readout = text_of(view.query_one(".plot-readout", Static))
+        assert readout == "f(E[X]) = 4.00 ≤ E[f(X)] = 5.00\n[bold]x[/bold]"
+
+
+async def test_a_figure_that_arrives_while_its_page_is_being_removed_is_dropped_quietly():
+    """Paging fast (`n` through `hessian` at 80x24): a page's figure is computed, then lands while
+    the page is being taken down, its title and panels already gone. The learner must see
+    nothing of it (it was "NoMatches: No nodes match '.plot-title'" in a red toast)."""
+    from tutor.ui.widgets.plot_draw import plan_panel
+    from tutor.ui.widgets.plot_view import CANVAS_ROWS
+
+    app = _Figures(lambda width: _one_panel())
+    async with app.run_test(size=(80, 30)) as pilot:
+        view = app.query_one(PlotView)
+        await wait_for(pilot, lambda: view.draws, timeout=30)
+        figure = _one_panel()
+        plans = tuple(plan_panel(panel, 60, CANVAS_ROWS) for panel in figure.panels)
+        await view.remove_children()  # a removal takes the children first...
+        removed = view.remove()  # ...and the view is on its way out when the figure lands
+        view._show(view.next_generation(), figure, plans)
+        view._show_failure(view.next_generation(), "late")
+        await removed
+        await pilot.pause(0.2)
+        assert view.draws == 1 and view.error is None
+        assert app.failures == []
+
+
+@pytest.mark.parametrize("y_range", [(-3.0, 0.5), (-2.9, 0.2), (-1.0, 1.0), (-0.5, 2.5)])
+async def test_a_curve_at_zero_is_drawn_in_the_row_of_the_zero_tick(y_range):
+    """plotext places ticks and lines by different roundings: a line at y = 0 sat a row above or
+    below its 0 tick for some ranges. Ticks are now put where the line is drawn."""
+    import numpy as np
+
+    from tutor.plots.model import Figure, Panel, Series
+
+    xs = np.linspace(0.0, 1.0, 80)
+    figure = Figure("zero", (Panel("p", (0.0, 1.0), y_range, series=(Series("0", xs, np.zeros_like(xs)),)),))
+    app = _Figures(lambda width: figure)
+    async with app.run_test(size=(70, 30)) as pilot:
+        view = app.query_one(PlotView)
+        await wait_for(pilot, lambda: view.draws, timeout=30)
+        await pilot.pause(0.1)
+        rows = view.query_one(PlotCanvas).render().plain.split("\n")
+        (tick,) = [i for i, row in enumerate(rows) if row.lstrip().startswith("0┤")]
+        (line,) = [i for i, row in enumerate(rows) if sum("\u2800" < ch <= "\u28ff" for ch in row) > 20]
+        assert line == tick, "\n".join(rows)
+
+
+async def test_a_line_ending_at_the_right_edge_stays_inside_the_frame():
+    import numpy as np
+
+    from tutor.plots.model import Figure, Marker, Panel, Series
+
+    xs = np.linspace(-3.0, 5.0, 200)
+    panel = Panel("p", (-3.0, 5.0), (0.0, 1.0), series=(Series("p3", xs, 1 / (1 + np.exp(-xs)), "bold"),),
+                  markers=(Marker(5.0, 1 / (1 + np.exp(-5.0)), "p3 at z = 5"),))
+    for size in ((50, 30), (71, 30), (100, 30)):
+        app = _Figures(lambda width: Figure("edge", (panel,)))
+        async with app.run_test(size=size) as pilot:
+            view = app.query_one(PlotView)
+            await wait_for(pilot, lambda: view.draws, timeout=30)
+            await pilot.pause(0.1)
+            rows = view.query_one(PlotCanvas).render().plain.split("\n")
+            edge = rows[0].index("┐")
+            for row in rows[1:-1]:
+                assert row[edge] in "│┤┘" and not row[edge + 1:].strip(), "\n".join(rows)
+            assert "p3 at z = 5 ●" in "\n".join(rows)

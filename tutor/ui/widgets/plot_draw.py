@@ -209,9 +209,12 @@ def palette(dark: bool) -> tuple[tuple[int, int, int], ...]:
 
 
 def draw(plt: Any, plan: PanelPlan, dark: bool, foreground: tuple[int, int, int],
-         background: tuple[int, int, int]) -> None:
-    """Replay `plan` on a fresh plotext figure (the widget builds it right after)."""
+         background: tuple[int, int, int], size: tuple[int, int] | None = None) -> None:
+    """Replay `plan` on a fresh plotext figure (the widget builds it right after) of `size`
+    (cols, rows): ticks and labels are then placed in the cell where a curve through the same
+    value is drawn (see `snap`)."""
     colours = palette(dark)
+    grid = _Grid.of(plan, *size) if size else None
     plt.clear_figure()
     for stroke in plan.strokes:
         colour = colours[stroke.colour % len(colours)]
@@ -221,14 +224,49 @@ def draw(plt: Any, plan: PanelPlan, dark: bool, foreground: tuple[int, int, int]
             plt.scatter(stroke.xs, stroke.ys, marker=stroke.marker, color=colour)
     dot = MARKER_COLOURS["dark" if dark else "light"]
     for label in plan.labels:
+        x, y = (grid.x(label.x), grid.y(label.y)) if grid else (label.x, label.y)
         if label.text != DOT:
-            plt.text(label.text, label.x, label.y, color=foreground, background=background,
-                     alignment=label.alignment)
-        plt.text(DOT, label.x, label.y, color=dot, background=background,
-                 alignment=label.alignment, style="bold")
+            plt.text(label.text, x, y, color=foreground, background=background, alignment=label.alignment)
+        plt.text(DOT, x, y, color=dot, background=background, alignment=label.alignment, style="bold")
     plt.xlim(*plan.xlim)
     plt.ylim(*plan.ylim)
     if plan.xticks[0]:
-        plt.xticks(list(plan.xticks[0]), list(plan.xticks[1]))
+        plt.xticks([grid.x(v) for v in plan.xticks[0]] if grid else list(plan.xticks[0]), list(plan.xticks[1]))
     if plan.yticks[0]:
-        plt.yticks(list(plan.yticks[0]), list(plan.yticks[1]))
+        plt.yticks([grid.y(v) for v in plan.yticks[0]] if grid else list(plan.yticks[0]), list(plan.yticks[1]))
+
+
+def snap(value: float, lo: float, hi: float, cells: int, dots: int) -> float:
+    """Where to ask plotext for a tick or a text so it lands in the cell where a line through
+    `value` is drawn.
+
+    plotext puts a tick or a text at value v in cell floor(0.5 + (cells - 1)·t), t = (v - lo)/(hi - lo),
+    but a line's dot at floor(0.5 + (cells·dots - 1)·t), in cell dot // dots: the two disagree by
+    a cell now and then (a curve at y = 0 a row off its 0 tick). The answer is the value that
+    plotext's tick rule sends to the line's cell."""
+    if cells < 2 or not hi > lo or not math.isfinite(value):
+        return value
+    t = (value - lo) / (hi - lo)
+    cell = min(max(math.floor(round(0.5 + (cells * dots - 1) * t, 8)) // dots, 0), cells - 1)
+    return lo + (hi - lo) * cell / (cells - 1)
+
+
+@dataclass(frozen=True)
+class _Grid:
+    """The plotting area plotext will have on a canvas of cols x rows: the frame takes two columns
+    and two rows, the y tick labels their width, the x tick labels a row."""
+
+    plan: PanelPlan
+    cols: int
+    rows: int
+
+    @classmethod
+    def of(cls, plan: PanelPlan, width: int, height: int) -> _Grid:
+        label_cols = max((len(label) for label in plan.yticks[1]), default=0)
+        return cls(plan, width - 2 - label_cols, height - 2 - (1 if plan.xticks[1] else 0))
+
+    def x(self, value: float) -> float:
+        return snap(value, *self.plan.xlim, self.cols, DOTS_X)
+
+    def y(self, value: float) -> float:
+        return snap(value, *self.plan.ylim, self.rows, DOTS_Y)

@@ -105,7 +105,7 @@ class PlotCanvas(PlotextPlot):
             return self._cache[1]
         plt = self.plt
         draw(plt, self.plan, self.app.current_theme.dark, _rgb(self.app, "foreground", (224, 224, 224)),
-             _rgb(self.app, "surface", (30, 30, 30)))
+             _rgb(self.app, "surface", (30, 30, 30)), (width, height))
         # What PlotextPlot.render does, up to plotext's matrix of characters and colours.
         plt.plotsize(width, height)
         plt._set_size(width, height)
@@ -212,7 +212,7 @@ class PlotPanel(Vertical):
         title.display = bool(plan and plan.title)
         legend.update(self.legend_text())
         legend.display = bool(str(legend.render()))
-        readout.update("\n".join(plan.readout) if plan else "")
+        readout.update(Text("\n".join(plan.readout)) if plan else "")  # plain: `E[X]` is not markup
         readout.display = bool(plan and plan.readout)
 
     def legend_text(self) -> Text:
@@ -346,9 +346,15 @@ class PlotView(Vertical):
             pass
 
     # -- showing -----------------------------------------------------------------------------------------
+    @property
+    def gone(self) -> bool:
+        """Not on a screen (yet or any more): a figure computed for a page the learner has left
+        arrives after the page's widgets are removed, and has nowhere to go."""
+        return not self.is_mounted or not self.is_attached or self._closing or self._closed or self._pruning
+
     def _show(self, generation: int, figure: Figure, plans: tuple[PanelPlan, ...]) -> None:
-        if generation < self._shown or not self.is_mounted:
-            return  # a newer figure is on screen already
+        if generation < self._shown or self.gone:
+            return  # a newer figure is on screen already, or the page is gone
         self._shown = generation
         if not any(plan.strokes or plan.labels for plan in plans):
             notes = "; ".join(figure.notes) or "it has nothing to draw"
@@ -372,7 +378,7 @@ class PlotView(Vertical):
         self.post_message(self.Drawn(self))
 
     def _show_failure(self, generation: int, message: str) -> None:
-        if generation < self._shown or not self.is_mounted:
+        if generation < self._shown or self.gone:
             return
         self._shown = generation
         self.figure, self.error = None, message

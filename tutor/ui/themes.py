@@ -37,9 +37,18 @@ HIGH_CONTRAST = Theme(
         "footer-description-foreground": "#FFFFFF",
         "input-selection-background": "#FFD700",
         "input-selection-foreground": "#000000",
+        "screen-selection-background": "#FFD700",  # opaque: a half-gold under gold text would be unreadable
+        "screen-selection-foreground": "#000000",
         "border": "#FFFFFF",
         "border-blurred": "#808080",
         "text-muted": "#D0D0D0",
+        # The tinted backgrounds (a badge, a highlighted tab) stay dark enough for every text colour.
+        "primary-muted": "#332B00",
+        "warning-muted": "#332B00",
+        "secondary-muted": "#1A2C33",
+        "accent-muted": "#003333",
+        "success-muted": "#13331B",
+        "error-muted": "#331A1A",
         "text-disabled": "#A0A0A0",
         "markdown-h1-color": "#FFD700",
         "markdown-h2-color": "#FFD700",

@@ -12,7 +12,7 @@ from textual.color import Color
 from textual.widgets import Static
 
 from tutor.contrast import AA_TEXT, contrast_ratio
-from tutor.ui.themes import HIGH_CONTRAST
+from tutor.ui.themes import HIGH_CONTRAST, HIGH_CONTRAST_ANSI
 from uikit import answer_box, make_app, text_of, wait_for
 
 SIZE = (100, 40)
@@ -86,6 +86,41 @@ def test_high_contrast_text_passes_wcag_aa_on_every_background():
 
 def test_high_contrast_cursor_selection_footer_and_button_pairs_pass_wcag_aa():
     assert failing(PAIRS) == []
+
+
+def test_dim_text_and_named_colours_pass_wcag_aa():
+    """`style="dim"` blends a text towards its background, and "bold red" goes through the ANSI
+    theme the accessible mode sets: both must still be readable."""
+    from rich.color import Color as RichColor
+    from textual.filter import dim_color
+
+    problems = []
+    for back in ("background", "panel", "footer-background"):
+        under = background(back)
+        rich_under = RichColor.from_rgb(*under.rgb)
+        for text in ("foreground", "text", "text-muted", "footer-description-foreground"):
+            seen = resolve(text, under)
+            dimmed = dim_color(rich_under, RichColor.from_rgb(*seen.rgb)).triplet
+            if ratio(Color(*dimmed), under) < AA_TEXT:
+                problems.append(f"dim {text} on {back}")
+        palette = [HIGH_CONTRAST_ANSI.ansi_colors[i] for i in range(1, 16)]
+        for index, colour in enumerate(palette, 1):
+            if ratio(Color(*colour), under) < AA_TEXT:
+                problems.append(f"ANSI colour {index} {colour} on {back}")
+    assert problems == []
+
+
+async def test_named_colours_are_drawn_through_the_high_contrast_ansi_theme(tmp_path, service):
+    app = make_app(tmp_path, service)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        monokai = app.ansi_theme
+        app.toggle_accessible()
+        await pilot.pause()
+        assert app.ansi_theme is HIGH_CONTRAST_ANSI
+        app.toggle_accessible()
+        await pilot.pause()
+        assert app.ansi_theme is monokai
 
 
 def test_the_contrast_check_composites_what_it_measures():
@@ -180,3 +215,19 @@ async def test_the_answer_preview_is_also_said_in_words(tmp_path, service):
         app.toggle_accessible()
         await wait_for(pilot, lambda: "in words" in text_of(reading))
         assert "in words: the cosine of x cubed" in text_of(reading)
+
+
+async def test_a_focused_card_is_shown_by_its_border_shape(tmp_path, service):
+    from uikit import card
+
+    app = make_app(tmp_path, service)
+    app.accessible = True
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_lesson("slopes", page=2)
+        await pilot.pause(0.2)
+        answer_box(app, "slopes/e3").focus()
+        await pilot.pause()
+        focused = card(app, "slopes/e3")
+        assert focused.styles.border_top[0] == "heavy"
+        others = [c for c in app.screen.query(type(focused)) if c is not focused]
+        assert others and all(c.styles.border_top[0] == "round" for c in others)

@@ -17,7 +17,7 @@ from textual.reactive import reactive
 
 from tutor.ui.background import background
 from tutor.ui.commands import TutorCommands
-from tutor.ui.themes import HIGH_CONTRAST, THEMES
+from tutor.ui.themes import HIGH_CONTRAST, HIGH_CONTRAST_ANSI, THEMES
 from tutor.ui.writer import SaveWriter
 
 if TYPE_CHECKING:
@@ -70,6 +70,7 @@ class TutorApp(App[int]):
         self.writer = SaveWriter(self._deliver, self._save_failed)
         self.theme = DEFAULT_THEME
         self._animation_level = self.animation_level  # what TEXTUAL_ANIMATIONS asked for
+        self._ansi_theme_dark = self.ansi_theme_dark
         self.accessible = accessible
         if self.session is not None:
             self._apply_saved_theme()
@@ -88,6 +89,8 @@ class TutorApp(App[int]):
 
     def watch_accessible(self, accessible: bool) -> None:
         self.animation_level = "none" if accessible else self._animation_level
+        self.ansi_theme_dark = HIGH_CONTRAST_ANSI if accessible else self._ansi_theme_dark
+        self.set_class(accessible, "-accessible")  # tutor.tcss: focus drawn by shape
         if accessible:
             if self.theme != HIGH_CONTRAST.name:
                 self._chosen_theme = self.theme

@@ -20,6 +20,7 @@ from tutor.checking.verdict import Verdict
 from tutor.lessons.model import Exercise, ExercisePart
 from tutor.plots.answer_spec import plottable
 from tutor.ui.background import background
+from tutor.ui.widgets.accessibility import accessible, follow_accessible
 from tutor.ui.widgets.card import reveal, show
 from tutor.ui.widgets.card_messages import AnswerChecked, DraftChanged
 
@@ -214,7 +215,7 @@ class AnswerRow(Row):
 
     def on_mount(self) -> None:
         super().on_mount()
-        self.watch(self.app, "accessible", self._accessible_changed, init=False)
+        follow_accessible(self, self._accessible_changed)
         if self.draft:
             self.request_preview(self.draft)
 
@@ -225,7 +226,7 @@ class AnswerRow(Row):
     def _show_reading_of(self, verdict: Verdict | None) -> None:
         """The reading under the box: the verdict's, or nothing."""
         self._reading = verdict
-        content = reading_text(verdict, words=self.app.accessible) if verdict is not None else ""
+        content = reading_text(verdict, words=accessible(self)) if verdict is not None else ""
         show(self.query_one(".reading", Static), content)
 
     # -- live reading ---------------------------------------------------------------------------------

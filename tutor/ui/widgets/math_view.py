@@ -7,6 +7,7 @@ from textual.widgets import Static
 
 from tutor.lessons.model import MathBlock
 from tutor.ui.background import background
+from tutor.ui.widgets.accessibility import accessible, follow_accessible
 
 
 class MathView(Static):
@@ -18,7 +19,7 @@ class MathView(Static):
         self._drawn: list[tuple[str, str]] = []  # (picture, words) per line, once drawn
 
     def on_mount(self) -> None:
-        self.watch(self.app, "accessible", self._redraw, init=False)
+        follow_accessible(self, self._redraw)
         self.render_formulas()
 
     @background(group="math")
@@ -36,6 +37,6 @@ class MathView(Static):
     def _redraw(self, _accessible: bool | None = None) -> None:
         if not self._drawn:
             return
-        words = self.app.accessible
+        words = accessible(self)
         self.update("\n\n".join(picture + (f"\nin words: {said}" if words and said else "")
                                 for picture, said in self._drawn))

@@ -29,6 +29,7 @@ from textual_plotext import PlotextPlot
 
 from tutor.plots.describe import describe_figure
 from tutor.ui.background import background
+from tutor.ui.widgets.accessibility import accessible, follow_accessible
 from tutor.ui.widgets.plot_draw import (
     Y_LABEL_COLS,
     PanelPlan,
@@ -246,6 +247,7 @@ class PlotView(Vertical):
     PlotView .plot-canvas { height: %d; }
     PlotView .plot-title, PlotView .plot-status, PlotView .panel-title,
     PlotView .plot-legend, PlotView .plot-readout, PlotView .plot-words { height: auto; }
+    PlotView .plot-words { margin-top: 1; }
     """ % CANVAS_ROWS
 
     class Drawn(Message):
@@ -293,7 +295,7 @@ class PlotView(Vertical):
         self.query_one(".plot-title").display = False
         self.query_one(".plot-words").display = False
         self.app.theme_changed_signal.subscribe(self, self._theme_changed)
-        self.watch(self.app, "accessible", self._show_words, init=False)
+        follow_accessible(self, self._show_words)
 
     @property
     def settled(self) -> bool:
@@ -394,7 +396,7 @@ class PlotView(Vertical):
     def _show_words(self, _accessible: bool | None = None) -> None:
         """In the accessible mode, the figure in words (its key numbers included) under it."""
         words = self.query_one(".plot-words", Static)
-        shown = self.app.accessible and bool(self.words)
+        shown = accessible(self) and bool(self.words)
         words.update("\n".join(self.words) if shown else "")
         words.display = shown
 

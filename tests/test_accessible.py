@@ -231,3 +231,17 @@ async def test_a_focused_card_is_shown_by_its_border_shape(tmp_path, service):
         assert focused.styles.border_top[0] == "heavy"
         others = [c for c in app.screen.query(type(focused)) if c is not focused]
         assert others and all(c.styles.border_top[0] == "round" for c in others)
+
+
+async def test_a_math_block_is_also_said_in_words(tmp_path, service):
+    app = make_app(tmp_path, service)
+    app.accessible = True
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_lesson("slopes", page=1)
+        await pilot.pause(0.2)
+        math = app.screen.query_one(".math", Static)
+        await wait_for(pilot, lambda: "2⋅x" in str(math.render()))
+        assert "in words: " in str(math.render())
+        app.toggle_accessible()
+        await pilot.pause()
+        assert "2⋅x" in str(math.render()) and "in words" not in str(math.render())

@@ -53,6 +53,7 @@ class TutorApp(App[int]):
     # The accessible mode: the high-contrast theme, figures and answer readings also in words, no
     # animation. Widgets that say more in this mode watch it.
     accessible: reactive[bool] = reactive(False, init=False)
+    _chosen_theme = DEFAULT_THEME  # the learner's theme, back when the accessible mode is turned off
 
     def __init__(self, session: Session | Callable[[], Session], checker: Checker,
                  accessible: bool = False) -> None:
@@ -84,8 +85,6 @@ class TutorApp(App[int]):
                 self.theme = theme
         if settings.get("accessible") is True:
             self.accessible = True
-
-    _chosen_theme = DEFAULT_THEME  # the learner's theme, back when the accessible mode is turned off
 
     def watch_accessible(self, accessible: bool) -> None:
         self.animation_level = "none" if accessible else self._animation_level

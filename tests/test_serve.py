@@ -117,6 +117,9 @@ def test_each_tab_runs_this_tutor_with_the_same_profile_and_save_folder(tmp_path
     assert argv[:3] == [sys.executable, "-m", "tutor"]
     assert argv[argv.index("--profile") + 1] == "alice"
     assert argv[argv.index("--save-dir") + 1] == str((tmp_path / "my saves").resolve())
+    assert "--accessible" not in argv
+    args.accessible = True
+    assert shlex.split(app_command(args))[-1] == "--accessible"
 
 
 def test_serve_warns_when_listening_beyond_this_machine():

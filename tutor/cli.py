@@ -29,6 +29,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="A terminal textbook for the calculus behind machine learning.",
         parents=[common_options()],
     )
+    parser.add_argument("--accessible", action="store_true",
+                        help="accessible mode: high contrast, figures and answer readings also in words, "
+                             "no animation (also a setting in the command palette)")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(subparsers, common_options())

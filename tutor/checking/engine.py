@@ -42,6 +42,7 @@ from tutor.checking.verdict import Counterexample, EntryResult, Verdict
 from tutor.mathlang import MathError, Parsed, parse, parse_formula
 from tutor.mathlang.ast import Num, Relation, Vector, replace_nodes, walk
 from tutor.mathlang.build import symbol, to_sympy
+from tutor.mathlang.words import in_words
 
 INTEGRATION_CONSTANTS = ("C", "c")
 
@@ -60,7 +61,7 @@ class Reading:
 
     def verdict(self, status: str, message: str, **fields) -> Verdict:
         return Verdict(status=status, message=message, interpreted=self.parsed.interpreted, pretty=self.pretty,
-                       notes=self.parsed.notes, **fields)
+                       words=in_words(self.parsed.tree), notes=self.parsed.notes, **fields)
 
 
 # -- reading ---------------------------------------------------------------------------------------
@@ -124,7 +125,8 @@ def formula(text: str) -> Verdict:
             pieces.append(f" {_RELATION_TEXT[parsed.tree.ops[i - 1]]} ")
         pieces.append(printer._print(side))
     picture = prettyForm(*stringPict.next(*pieces)) if len(pieces) > 1 else pieces[0]
-    return Verdict(status="correct", message="", interpreted=parsed.interpreted, pretty=picture.render(wrap_line=False))
+    return Verdict(status="correct", message="", interpreted=parsed.interpreted, pretty=picture.render(wrap_line=False),
+                   words=in_words(parsed.tree))
 
 
 _RELATION_TEXT = {"=": "=", "<": "<", ">": ">", "<=": "≤", ">=": "≥", "!=": "≠"}

@@ -33,6 +33,7 @@ class Verdict:
     message: str
     interpreted: str = ""  # one-line reading of the answer, e.g. "2·x·cos(x²)"
     pretty: str = ""  # 2-D Unicode rendering (sympy.pretty)
+    words: str = ""  # the reading said in words, on one line (the accessible mode's preview)
     diagnosis: str | None = None  # a short code, e.g. "missing-inner-derivative"
     counterexample: Counterexample | None = None
     entries: tuple[EntryResult, ...] = ()

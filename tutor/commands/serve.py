@@ -48,6 +48,8 @@ def app_command(args: argparse.Namespace) -> str:
             "--save-dir", str(common.save_dir(args).resolve())]
     if getattr(args, "lessons", None):
         argv += ["--lessons", str(common.lessons_dir(args).resolve())]
+    if getattr(args, "accessible", False):  # `tutor --accessible serve`: every tab in the accessible mode
+        argv.append("--accessible")
     return shlex.join(argv)
 
 

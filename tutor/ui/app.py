@@ -13,9 +13,11 @@ from typing import TYPE_CHECKING, Any, Callable, Protocol
 
 from textual.app import App
 from textual.binding import Binding
+from textual.reactive import reactive
 
 from tutor.ui.background import background
 from tutor.ui.commands import TutorCommands
+from tutor.ui.themes import HIGH_CONTRAST, HIGH_CONTRAST_ANSI, THEMES
 from tutor.ui.writer import SaveWriter
 
 if TYPE_CHECKING:
@@ -48,10 +50,19 @@ class TutorApp(App[int]):
         Binding("question_mark", "help", "Help", show=False),
     ]
 
-    def __init__(self, session: Session | Callable[[], Session], checker: Checker) -> None:
+    # The accessible mode: the high-contrast theme, figures and answer readings also in words, no
+    # animation. Widgets that say more in this mode watch it.
+    accessible: reactive[bool] = reactive(False, init=False)
+    _chosen_theme = DEFAULT_THEME  # the learner's theme, back when the accessible mode is turned off
+
+    def __init__(self, session: Session | Callable[[], Session], checker: Checker,
+                 accessible: bool = False) -> None:
         """`session`: an open session, or a function that opens one (called off the UI thread,
-        after the first frame)."""
+        after the first frame). `accessible`: the accessible mode from the start (`--accessible`),
+        whatever the profile says."""
         super().__init__()
+        for theme in THEMES:
+            self.register_theme(theme)
         self.session: Session | None = None if callable(session) else session
         self._open_session = session if callable(session) else None
         self.checker = checker
@@ -59,13 +70,40 @@ class TutorApp(App[int]):
         self.told_prerequisites: set[str] = set()  # lessons whose prerequisites were mentioned
         self.writer = SaveWriter(self._deliver, self._save_failed)
         self.theme = DEFAULT_THEME
+        self._animation_level = self.animation_level  # what TEXTUAL_ANIMATIONS asked for
+        self._ansi_theme_dark = self.ansi_theme_dark
+        self.accessible = accessible
         if self.session is not None:
             self._apply_saved_theme()
 
     def _apply_saved_theme(self) -> None:
-        theme = self.session.profile.settings.get("theme")
+        settings = self.session.profile.settings
+        theme = settings.get("theme")
         if isinstance(theme, str) and theme in self.available_themes:
-            self.theme = theme
+            self._chosen_theme = theme
+            if not self.accessible:
+                self.theme = theme
+        if settings.get("accessible") is True:
+            self.accessible = True
+
+    def watch_accessible(self, accessible: bool) -> None:
+        self.animation_level = "none" if accessible else self._animation_level
+        self.ansi_theme_dark = HIGH_CONTRAST_ANSI if accessible else self._ansi_theme_dark
+        self.set_class(accessible, "-accessible")  # tutor.tcss: focus drawn by shape
+        if accessible:
+            if self.theme != HIGH_CONTRAST.name:
+                self._chosen_theme = self.theme
+            self.theme = HIGH_CONTRAST.name
+        elif self.theme == HIGH_CONTRAST.name:
+            self.theme = self._chosen_theme
+
+    def toggle_accessible(self) -> None:
+        """The command palette's switch; saved in the profile."""
+        self.accessible = not self.accessible
+        if self.session is not None:
+            self.save(self.session.set_setting, "accessible", self.accessible)
+        self.notify("Accessible mode " + ("on: high contrast, figures and answers also in words, no animation."
+                                          if self.accessible else "off."))
 
     def compose(self):
         # The first frame, while the course is read: as light as a minimal Textual app.
@@ -78,6 +116,8 @@ class TutorApp(App[int]):
 
     def on_mount(self) -> None:
         self._loop = asyncio.get_running_loop()
+        if self.accessible:  # set before the app ran: its watcher may not have
+            self.watch_accessible(True)
         if self.session is None:
             self.call_after_refresh(self.open_session)  # after the first frame, not racing it
         else:
@@ -185,6 +225,9 @@ class TutorApp(App[int]):
 
     def _save_theme(self, theme) -> None:
         name = getattr(theme, "name", theme)
+        if self.accessible and name == HIGH_CONTRAST.name:
+            return  # the accessible mode's theme, not the learner's choice
+        self._chosen_theme = name
         if self.session.profile.settings.get("theme") == name:
             return
         self.save(self.session.set_setting, "theme", name)

@@ -39,13 +39,16 @@ class TutorCommands(Provider):
         out.append(("Switch profile: new profile…", app.ask_new_profile, "start a separate save file"))
         out.append(("Backprop sandbox: step through any expression", app.open_backprop_sandbox,
                     "type an expression and values, then do its forward and backward pass"))
+        out.append(("Accessible mode: " + ("turn off" if app.accessible else "turn on"), app.toggle_accessible,
+                    "high contrast, figures and answers also in words, no animation; saved in your profile"))
         for theme in sorted(app.available_themes):
             out.append((f"Switch theme: {theme}", partial(setattr, app, "theme", theme), "saved in your profile"))
         return out
 
     async def discover(self) -> Hits:
         for name, action, help_text in self._commands():
-            if name.startswith(("Go to lesson", "Switch theme: textual", "Switch profile: new", "Backprop sandbox")):
+            if name.startswith(("Go to lesson", "Switch theme: textual", "Switch profile: new", "Backprop sandbox",
+                                  "Accessible mode")):
                 yield DiscoveryHit(name, action, help=help_text)
 
     async def search(self, query: str) -> Hits:

@@ -22,7 +22,7 @@ def build_app(args: argparse.Namespace):
     # real file (Textual replaces it, and then they fail to start).
     checker = CheckService()
     opener = partial(open_session, lessons_dir(args), save_dir(args), profile_name(args))
-    return TutorApp(opener, checker)
+    return TutorApp(opener, checker, accessible=getattr(args, "accessible", False))
 
 
 def run_app(args: argparse.Namespace) -> int:

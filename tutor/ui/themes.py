@@ -7,6 +7,7 @@ colour system, so a change that breaks that fails a test.
 
 from __future__ import annotations
 
+from rich.terminal_theme import TerminalTheme
 from textual.theme import Theme
 
 HIGH_CONTRAST = Theme(
@@ -37,9 +38,18 @@ HIGH_CONTRAST = Theme(
         "footer-description-foreground": "#FFFFFF",
         "input-selection-background": "#FFD700",
         "input-selection-foreground": "#000000",
+        "screen-selection-background": "#FFD700",  # opaque: a half-gold under gold text would be unreadable
+        "screen-selection-foreground": "#000000",
         "border": "#FFFFFF",
         "border-blurred": "#808080",
         "text-muted": "#D0D0D0",
+        # The tinted backgrounds (a badge, a highlighted tab) stay dark enough for every text colour.
+        "primary-muted": "#332B00",
+        "warning-muted": "#332B00",
+        "secondary-muted": "#1A2C33",
+        "accent-muted": "#003333",
+        "success-muted": "#13331B",
+        "error-muted": "#331A1A",
         "text-disabled": "#A0A0A0",
         "markdown-h1-color": "#FFD700",
         "markdown-h2-color": "#FFD700",
@@ -48,6 +58,34 @@ HIGH_CONTRAST = Theme(
         "markdown-h5-color": "#FFFFFF",
         "markdown-h6-color": "#FFFFFF",
     },
+)
+
+# Text styled with a colour name ("bold red" in a verdict) is drawn through the app's ANSI theme;
+# Textual's dark one (Monokai) has a red of 4.2:1 on a panel. This one keeps every named colour
+# but black readable on the high-contrast backgrounds.
+HIGH_CONTRAST_ANSI = TerminalTheme(
+    (0, 0, 0),
+    (255, 255, 255),
+    [
+        (0, 0, 0),  # black: a background colour, never text
+        (255, 128, 128),  # red
+        (95, 255, 135),  # green
+        (255, 215, 0),  # yellow
+        (135, 175, 255),  # blue
+        (255, 135, 255),  # magenta
+        (0, 255, 255),  # cyan
+        (255, 255, 255),  # white
+    ],
+    [
+        (176, 176, 176),  # bright black (grey)
+        (255, 160, 160),
+        (135, 255, 170),
+        (255, 235, 100),
+        (170, 200, 255),
+        (255, 170, 255),
+        (128, 255, 255),
+        (255, 255, 255),
+    ],
 )
 
 THEMES = (HIGH_CONTRAST,)

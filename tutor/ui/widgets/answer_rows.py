@@ -20,6 +20,7 @@ from tutor.checking.verdict import Verdict
 from tutor.lessons.model import Exercise, ExercisePart
 from tutor.plots.answer_spec import plottable
 from tutor.ui.background import background
+from tutor.ui.widgets.accessibility import accessible, follow_accessible
 from tutor.ui.widgets.card import reveal, show
 from tutor.ui.widgets.card_messages import AnswerChecked, DraftChanged
 
@@ -58,8 +59,9 @@ def verdict_text(verdict: Verdict) -> Text:
     return text
 
 
-def reading_text(verdict: Verdict) -> Text:
-    """'read as' with the 2-D form, or the syntax error with a caret."""
+def reading_text(verdict: Verdict, words: bool = False) -> Text:
+    """'read as' with the 2-D form (and, with `words`, the same reading said on one line), or the
+    syntax error with a caret."""
     if verdict.status == "invalid":
         if not verdict.message:
             return Text("")
@@ -69,6 +71,9 @@ def reading_text(verdict: Verdict) -> Text:
         return text
     text = Text("read as:\n", style="dim")
     text.append(verdict.pretty or verdict.interpreted)
+    if words and verdict.words:
+        text.append("\nin words: ", style="dim")
+        text.append(verdict.words)
     for note in verdict.notes:
         text.append(f"\n· {note}", style="italic")
     return text
@@ -189,6 +194,7 @@ class AnswerRow(Row):
         super().__init__(exercise, part, draft, solved)
         self._preview_timer: Timer | None = None
         self._draft_timer: Timer | None = None
+        self._reading: Verdict | None = None  # the reading on show, redrawn when the accessible mode changes
 
     def compose(self) -> ComposeResult:
         yield from self.compose_prompt()
@@ -209,8 +215,19 @@ class AnswerRow(Row):
 
     def on_mount(self) -> None:
         super().on_mount()
+        follow_accessible(self, self._accessible_changed)
         if self.draft:
             self.request_preview(self.draft)
+
+    def _accessible_changed(self, _accessible: bool) -> None:
+        if self._reading is not None:
+            self._show_reading_of(self._reading)
+
+    def _show_reading_of(self, verdict: Verdict | None) -> None:
+        """The reading under the box: the verdict's, or nothing."""
+        self._reading = verdict
+        content = reading_text(verdict, words=accessible(self)) if verdict is not None else ""
+        show(self.query_one(".reading", Static), content)
 
     # -- live reading ---------------------------------------------------------------------------------
     @on(Input.Changed)
@@ -228,7 +245,7 @@ class AnswerRow(Row):
     def request_preview(self, text: str) -> None:
         self._preview_timer = None
         if not text.strip():
-            show(self.query_one(".reading", Static), "")
+            self._show_reading_of(None)
             return
         self.preview(text)
 
@@ -240,7 +257,7 @@ class AnswerRow(Row):
 
     def _show_reading(self, text: str, verdict: Verdict) -> None:
         if self.box.value == text and not (self.verdict is not None and self.verdict.status == "invalid"):
-            show(self.query_one(".reading", Static), reading_text(verdict))
+            self._show_reading_of(verdict)
 
     def save_draft(self, text: str) -> None:
         self._draft_timer = None
@@ -270,13 +287,12 @@ class AnswerRow(Row):
     def watch_verdict(self, verdict: Verdict | None) -> None:
         super().watch_verdict(verdict)
         self._update_plot_offer()
-        reading = self.query_one(".reading", Static)
         if verdict is None:
             return
         if verdict.status == "invalid":
-            show(reading, "")  # the verdict says why, once
+            self._show_reading_of(None)  # the verdict says why, once
         elif verdict.interpreted or verdict.pretty:
-            show(reading, reading_text(verdict))
+            self._show_reading_of(verdict)
 
     # -- the learner's answer against the truth (after a wrong answer) ---------------------------------
     @property

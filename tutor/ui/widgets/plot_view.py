@@ -27,7 +27,9 @@ from textual.timer import Timer
 from textual.widgets import Button, Static
 from textual_plotext import PlotextPlot
 
+from tutor.plots.describe import describe_figure
 from tutor.ui.background import background
+from tutor.ui.widgets.accessibility import accessible, follow_accessible
 from tutor.ui.widgets.plot_draw import (
     Y_LABEL_COLS,
     PanelPlan,
@@ -244,7 +246,8 @@ class PlotView(Vertical):
     PlotView .plot-panel { height: auto; }
     PlotView .plot-canvas { height: %d; }
     PlotView .plot-title, PlotView .plot-status, PlotView .panel-title,
-    PlotView .plot-legend, PlotView .plot-readout { height: auto; }
+    PlotView .plot-legend, PlotView .plot-readout, PlotView .plot-words { height: auto; }
+    PlotView .plot-words { margin-top: 1; }
     """ % CANVAS_ROWS
 
     class Drawn(Message):
@@ -261,6 +264,7 @@ class PlotView(Vertical):
         self._expected = max(1, panels)
         self._lock = lock or threading.Lock()
         self.figure: Figure | None = None
+        self.words: tuple[str, ...] = ()  # the figure described in words (shown in the accessible mode)
         self.error: str | None = None
         self.draws = 0  # figures shown so far
         self._width = 0
@@ -285,10 +289,13 @@ class PlotView(Vertical):
         with ItemGrid(min_column_width=MIN_PANEL_COLS, classes="plot-grid"):
             for _ in range(self._expected):
                 yield PlotPanel()
+        yield Static("", classes="plot-words", markup=False)
 
     def on_mount(self) -> None:
         self.query_one(".plot-title").display = False
+        self.query_one(".plot-words").display = False
         self.app.theme_changed_signal.subscribe(self, self._theme_changed)
+        follow_accessible(self, self._show_words)
 
     @property
     def settled(self) -> bool:
@@ -334,10 +341,11 @@ class PlotView(Vertical):
             with self._lock:
                 figure = self._source(max(cols - Y_LABEL_COLS - 1, MIN_FIGURE_WIDTH))
             plans = tuple(plan_panel(panel, cols, CANVAS_ROWS) for panel in figure.panels)
+            words = tuple(describe_figure(figure))
         except Exception as exc:  # shown as one line of text; a figure must not take the page down
             self._post(self._show_failure, generation, failure_text(exc))
             return
-        self._post(self._show, generation, figure, plans)
+        self._post(self._show, generation, figure, plans, words)
 
     def _post(self, callback, *args) -> None:
         try:
@@ -352,7 +360,7 @@ class PlotView(Vertical):
         arrives after the page's widgets are removed, and has nowhere to go."""
         return not self.is_mounted or not self.is_attached or self._closing or self._closed or self._pruning
 
-    def _show(self, generation: int, figure: Figure, plans: tuple[PanelPlan, ...]) -> None:
+    def _show(self, generation: int, figure: Figure, plans: tuple[PanelPlan, ...], words: tuple[str, ...] = ()) -> None:
         if generation < self._shown or self.gone:
             return  # a newer figure is on screen already, or the page is gone
         self._shown = generation
@@ -360,7 +368,7 @@ class PlotView(Vertical):
             notes = "; ".join(figure.notes) or "it has nothing to draw"
             self._show_failure(generation, f"This figure could not be drawn: {notes}")
             return
-        self.figure, self.error = figure, None
+        self.figure, self.error, self.words = figure, None, words
         title = self.query_one(".plot-title", Static)
         title.update(Text(figure.title, style="bold"))
         title.display = bool(figure.title)
@@ -374,6 +382,7 @@ class PlotView(Vertical):
         else:
             grid.remove_children()
             grid.mount_all(PlotPanel(plan) for plan in plans)
+        self._show_words()
         self.draws += 1
         self.post_message(self.Drawn(self))
 
@@ -381,13 +390,21 @@ class PlotView(Vertical):
         if generation < self._shown or self.gone:
             return
         self._shown = generation
-        self.figure, self.error = None, message
+        self.figure, self.error, self.words = None, message, ()
+        self._show_words()
         status = self.query_one(".plot-status", Static)
         status.update(Text(message, style="italic"))
         status.display = True
         self.query_one(".plot-grid").display = False
         self.draws += 1
         self.post_message(self.Drawn(self))
+
+    def _show_words(self, _accessible: bool | None = None) -> None:
+        """In the accessible mode, the figure in words (its key numbers included) under it."""
+        words = self.query_one(".plot-words", Static)
+        shown = accessible(self) and bool(self.words)
+        words.update("\n".join(self.words) if shown else "")
+        words.display = shown
 
     def _theme_changed(self, _theme) -> None:
         for panel in self.query(PlotPanel):

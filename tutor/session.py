@@ -7,6 +7,7 @@ messages (`SessionError`), never as exceptions the UI would have to understand.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import cached_property
@@ -47,6 +48,13 @@ class Session:
         self.load_issue = load_issue
         self.lessons_dir = lessons_dir
         self.save_dir = save_dir
+        self.clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)  # settable: tests, --now
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    def _time(self) -> str:
+        return self.now().isoformat(timespec="microseconds")
 
     @classmethod
     def open(cls, lessons_dir: Path, save_dir: Path, profile: str) -> Session:
@@ -146,8 +154,7 @@ class Session:
 
     def practice(self, now: datetime | None = None) -> Practice:
         """The game's state at `now` (the clock, unless set): due reviews, mastery, XP, stats."""
-        return practice(self.practice_events(), self.shape, now or datetime.now(timezone.utc),
-                        Settings.of(self.profile.settings))
+        return practice(self.practice_events(), self.shape, now or self.now(), Settings.of(self.profile.settings))
 
     def unsolved_ids(self) -> list[str]:
         return [exercise.id for _, _, exercise in self.course_exercises()
@@ -155,7 +162,7 @@ class Session:
 
     def record_shown(self, exercise: Exercise, seed: int | None = None) -> None:
         """A review session served `exercise`."""
-        self._write(self.store.record_shown, exercise.id, seed=seed)
+        self._write(self.store.record_shown, exercise.id, time=self._time(), seed=seed)
 
     # -- writing (each durable on return) -------------------------------------------------------------
     def _write(self, action, *args, **kwargs):
@@ -170,13 +177,15 @@ class Session:
                        review: bool = False, seed: int | None = None) -> ExerciseProgress:
         if verdict.status == "invalid":
             return self.record(exercise.id)  # an unreadable answer costs no attempt
-        return self._write(self.store.record_verdict, exercise, part_key, answer, verdict, review=review, seed=seed)
+        return self._write(self.store.record_verdict, exercise, part_key, answer, verdict, time=self._time(),
+                           review=review, seed=seed)
 
     def record_hint(self, exercise: Exercise, rung: int, *, review: bool = False, seed: int | None = None) -> ExerciseProgress:
-        return self._write(self.store.record_hint, exercise.id, rung, review=review, seed=seed)
+        return self._write(self.store.record_hint, exercise.id, rung, time=self._time(), review=review, seed=seed)
 
     def record_reveal(self, exercise: Exercise, *, review: bool = False, seed: int | None = None) -> ExerciseProgress:
-        return self._write(self.store.record_reveal, exercise.id, exercise.content_hash, review=review, seed=seed)
+        return self._write(self.store.record_reveal, exercise.id, exercise.content_hash, time=self._time(),
+                           review=review, seed=seed)
 
     def set_draft(self, exercise: Exercise, part_key: str, text: str) -> None:
         self._write(self.store.set_draft, exercise.id, text, part_key)

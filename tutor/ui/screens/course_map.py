@@ -32,6 +32,8 @@ class CourseMapScreen(Screen):
         Binding("slash", "filter", "Filter", id="filter"),
         Binding("c", "continue", "Continue", id="continue"),
         Binding("b", "backprop_sandbox", "Backprop sandbox", id="backprop-sandbox"),
+        Binding("r", "review", "Review", id="review", show=False),  # named on the due line and in help
+        Binding("s", "stats", "Stats", id="stats", show=False),
         Binding("escape", "clear_filter", "Clear filter", show=False),
     ]
 
@@ -44,6 +46,7 @@ class CourseMapScreen(Screen):
             with Horizontal(id="overall"):
                 yield Static("", id="overall-label")
                 yield ProgressBar(total=1, show_eta=False, show_percentage=True, id="overall-bar")
+            yield Static("", id="due-line")
             yield Input(placeholder="Filter lessons by title (press / to focus)", id="filter", compact=True)
             yield OptionList(id="lessons")
         yield Footer(compact=True)  # one line of keys that fits 80 columns
@@ -93,6 +96,14 @@ class CourseMapScreen(Screen):
         self.query_one("#overall-label", Static).update(f"{solved} of {total} exercises solved")
         progress = self.query_one("#overall-bar", ProgressBar)
         progress.update(total=max(total, 1), progress=solved)
+        self.game = session.practice()
+        due = len(self.game.queue())
+        line = self.query_one("#due-line", Static)
+        line.display = due > 0
+        line.update(f"↻ {due} review{'s' if due != 1 else ''} due today: press r to review, s for stats.")
+        if due:  # Continue follows whats_next: due reviews come first
+            button.display, welcome.display = True, False
+            button.label = f"Continue: {due} review{'s' if due != 1 else ''} due"
         self._fill(self.query_one("#filter", Input).value)
 
     def _fill(self, query: str) -> None:
@@ -137,6 +148,7 @@ class CourseMapScreen(Screen):
             ("  ·  ", "dim"),
             bar(report.solved, report.total, 6),
             f" {report.solved}/{report.total} {word}",
+            self._mastery_words(lesson.id),
             (f" · {lesson.minutes} min", "dim"),
         )
         if lesson.broken:
@@ -148,6 +160,14 @@ class CourseMapScreen(Screen):
             row.truncate(room - 1)
             row.append("…")
         return Text.assemble(row, details)
+
+    def _mastery_words(self, lesson_id: str) -> Text:
+        """Proficient or mastered, in words (the practice game's level); nothing below that."""
+        game = getattr(self, "game", None)
+        level = game.mastery.get(lesson_id) if game is not None else None
+        if level is None or level.level not in ("proficient", "mastered"):
+            return Text("")
+        return Text(f" · {level.level}", style="bold" if level.level == "mastered" else "")
 
     # -- events -------------------------------------------------------------------------------------
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -172,11 +192,28 @@ class CourseMapScreen(Screen):
         self.app.open_lesson(lesson_id)
 
     def action_continue(self) -> None:
+        if self.app.session.practice().queue():
+            self.action_review()
+            return
         target = self.app.session.continue_target()
         if target is None:
             self.notify("Nothing to continue yet: pick a lesson.")
             return
         self.app.open_lesson(target.lesson.id, page=target.page)
+
+    def action_review(self) -> None:
+        queue = self.app.session.practice().queue()
+        if not queue:
+            self.notify("Nothing due for review now.")
+            return
+        from tutor.ui.screens.review import ReviewScreen
+
+        self.app.push_screen(ReviewScreen(queue))
+
+    def action_stats(self) -> None:
+        from tutor.ui.screens.stats import StatsScreen
+
+        self.app.push_screen(StatsScreen(self.app.session.practice().stats()))
 
     def action_backprop_sandbox(self) -> None:
         self.app.open_backprop_sandbox()

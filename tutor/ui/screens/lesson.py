@@ -325,7 +325,7 @@ class LessonScreen(Screen):
                 card.update_record(record)
             self._fill_toc()
             if celebrate and self.app.session.lesson_state(self.lesson) == "solved":
-                self._celebrate()
+                self.call_later(self._celebrate)  # on the screen's own loop: composing needs the app
 
         return saved
 

@@ -64,6 +64,15 @@ async def play_review(pilot, app) -> list[str]:
     return served
 
 
+async def recount(pilot, app) -> None:
+    """Redraw the course map and wait for the practice game counted off the UI thread."""
+    screen = app.screen
+    screen.game = None
+    screen.refresh_progress()
+    await wait_for(pilot, lambda: screen.game is not None)
+    await pilot.pause()
+
+
 def due_line(app) -> str:
     line = app.screen.query_one("#due-line", Static)
     return text_of(line) if line.display else ""
@@ -75,30 +84,26 @@ async def test_a_review_session_over_three_days(tmp_path, service):
     at(app, 1)
     async with app.run_test(size=SIZE) as pilot:
         # Day 1: the revealed and the helped exercise are due; the first-try solve is not.
-        app.screen.refresh_progress()
-        await pilot.pause()
+        await recount(pilot, app)
         assert "2 reviews due" in due_line(app)
         assert sorted(app.session.practice().queue()) == ["figures/e1", "slopes/e3"]
         served = await play_review(pilot, app)
         assert sorted(served) == ["figures/e1", "slopes/e3"]
         events = app.session.store.practice_events()
         assert [w for e, _t, w, r, _s in events if r] == ["shown", "correct", "shown", "correct"]
-        app.screen.refresh_progress()
-        await pilot.pause()
+        await recount(pilot, app)
         assert due_line(app) == "" and app.session.practice().queue() == []
 
         # Day 2: the first-try solve of day 0 is due (its first interval is longer), and only it:
         # what was passed yesterday is not back yet.
         at(app, 2)
-        app.screen.refresh_progress()
-        await pilot.pause()
+        await recount(pilot, app)
         assert "1 review due" in due_line(app)
         assert await play_review(pilot, app) == ["slopes/e1"]
 
         # Day 3: nothing is due.
         at(app, 3)
-        app.screen.refresh_progress()
-        await pilot.pause()
+        await recount(pilot, app)
         assert due_line(app) == "" and app.session.practice().queue() == []
         await pilot.press("r")
         await pilot.pause()
@@ -111,6 +116,7 @@ async def test_the_stats_screen_shows_the_numbers_and_the_charts(tmp_path, servi
     app = make_app(tmp_path, service)
     at(app, 1)
     async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: getattr(app.screen, "game", None) is not None)
         await pilot.press("s")
         await wait_for(pilot, lambda: isinstance(app.screen, StatsScreen))
         summary = text_of(app.screen.query_one("#stats-summary", Static))

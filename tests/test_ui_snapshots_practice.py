@@ -46,6 +46,7 @@ def test_stats_screen(snap_compare, tmp_path, service, theme):
 
     async def open_stats(pilot):
         app.theme = theme
+        await wait_for(pilot, lambda: getattr(app.screen, "game", None) is not None)
         await pilot.press("s")
         await wait_for(pilot, lambda: isinstance(app.screen, StatsScreen))
         await wait_for(pilot, lambda: app.screen.query_one("#stats-plot").settled)

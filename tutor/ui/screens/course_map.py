@@ -19,6 +19,8 @@ from textual.widgets import (
 from textual.widgets.option_list import Option
 
 from tutor.lessons.model import Lesson
+from tutor.practice.service import Practice
+from tutor.ui.background import background
 from tutor.ui.widgets.glyphs import LESSON_GLYPHS, bar
 
 WELCOME = (
@@ -36,6 +38,8 @@ class CourseMapScreen(Screen):
         Binding("s", "stats", "Stats", id="stats", show=False),
         Binding("escape", "clear_filter", "Clear filter", show=False),
     ]
+
+    game: Practice | None = None  # the practice game as last counted (off the UI thread)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -96,13 +100,27 @@ class CourseMapScreen(Screen):
         self.query_one("#overall-label", Static).update(f"{solved} of {total} exercises solved")
         progress = self.query_one("#overall-bar", ProgressBar)
         progress.update(total=max(total, 1), progress=solved)
-        self.game = session.practice()
-        due = len(self.game.queue())
+        self._fill(self.query_one("#filter", Input).value)
+        self._count_practice()
+
+    @background(group="practice", exclusive=True)
+    def _count_practice(self) -> None:
+        """The practice game replays the whole history (tens of ms for a long one): off the UI thread."""
+        game = self.app.session.practice()
+        game.queue(), game.mastery  # noqa: B018 - computed here, not on the UI thread
+        self.app.call_from_thread(self._show_practice, game)
+
+    def _show_practice(self, game: Practice) -> None:
+        if not self.is_attached:
+            return
+        self.game = game
+        due = len(game.queue())
         line = self.query_one("#due-line", Static)
         line.display = due > 0
         line.update(f"↻ {due} review{'s' if due != 1 else ''} due today: press r to review, s for stats.")
         if due:  # Continue follows whats_next: due reviews come first
-            button.display, welcome.display = True, False
+            button = self.query_one("#continue", Button)
+            button.display, self.query_one("#welcome", Static).display = True, False
             button.label = f"Continue: {due} review{'s' if due != 1 else ''} due"
         self._fill(self.query_one("#filter", Input).value)
 
@@ -163,8 +181,7 @@ class CourseMapScreen(Screen):
 
     def _mastery_words(self, lesson_id: str) -> Text:
         """Proficient or mastered, in words (the practice game's level); nothing below that."""
-        game = getattr(self, "game", None)
-        level = game.mastery.get(lesson_id) if game is not None else None
+        level = self.game.mastery.get(lesson_id) if self.game is not None else None
         if level is None or level.level not in ("proficient", "mastered"):
             return Text("")
         return Text(f" · {level.level}", style="bold" if level.level == "mastered" else "")
@@ -192,7 +209,7 @@ class CourseMapScreen(Screen):
         self.app.open_lesson(lesson_id)
 
     def action_continue(self) -> None:
-        if self.app.session.practice().queue():
+        if self.game is not None and self.game.queue():
             self.action_review()
             return
         target = self.app.session.continue_target()
@@ -202,7 +219,7 @@ class CourseMapScreen(Screen):
         self.app.open_lesson(target.lesson.id, page=target.page)
 
     def action_review(self) -> None:
-        queue = self.app.session.practice().queue()
+        queue = self.game.queue() if self.game is not None else []
         if not queue:
             self.notify("Nothing due for review now.")
             return
@@ -213,7 +230,10 @@ class CourseMapScreen(Screen):
     def action_stats(self) -> None:
         from tutor.ui.screens.stats import StatsScreen
 
-        self.app.push_screen(StatsScreen(self.app.session.practice().stats()))
+        if self.game is None:
+            self.notify("Still counting: try again in a moment.")
+            return
+        self.app.push_screen(StatsScreen(self.game.stats()))
 
     def action_backprop_sandbox(self) -> None:
         self.app.open_backprop_sandbox()

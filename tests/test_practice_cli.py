@@ -138,3 +138,22 @@ def test_review_and_stats_in_text_and_json(save, capsys):
 def test_a_bad_now_is_refused(save, capsys):
     with pytest.raises(SystemExit):
         main(["review", "--now", "yesterday", "--save-dir", str(save)])
+
+
+def test_review_work_from_the_command_line_masters_a_lesson(save, capsys):
+    lesson = "calculus-and-ml-functions"
+    answers = {"e1": "60", "e2": "120", "e3": "b", "e4": "0.5", "e5": "a", "e6": "c"}
+    code, out = tutor(save, capsys, "lessons", "--json")
+    ids = [e["id"] if isinstance(e, dict) else e for part in json.loads(out)["parts"] for l in part["lessons"]
+           if l["id"] == lesson for e in l["exercises"]]
+    assert ids and all(i.split("/")[1] in answers for i in ids)
+    for exercise in ids:
+        assert check(save, capsys, exercise, answers[exercise.split("/")[1]], DAY0) == 0
+    levels = lambda when: {p["part"]: p["mastery"] for p in json.loads(  # noqa: E731
+        tutor(save, capsys, "stats", "--json", "--now", when.isoformat())[1])["parts"]}[1]
+    assert levels(DAY0)["proficient"] == 1
+    later = DAY0 + timedelta(days=30)
+    for exercise in ids:
+        assert tutor(save, capsys, "check", exercise, answers[exercise.split("/")[1]], "--review",
+                     "--now", later.isoformat())[0] == 0
+    assert levels(later)["mastered"] == 1

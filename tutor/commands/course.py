@@ -60,6 +60,8 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
                                                             "(never recorded)")
     check.add_argument("--no-save", action="store_true", help="do not record the attempt in the profile")
     common.now_option(check, "record the attempt")
+    check.add_argument("--review", action="store_true",
+                       help="record the attempt as review work (a later-day review pass is what masters a lesson)")
     check.set_defaults(func=run_check, parser=check)
 
 
@@ -207,7 +209,8 @@ def record_attempt(args: argparse.Namespace, attempt: Attempt) -> None:
 
     now = getattr(args, "now", None)
     record_check(common.save_dir(args), common.profile_name(args), attempt.exercise, attempt.part.key,
-                 attempt.answer, attempt.verdict, time=None if now is None else now.isoformat(timespec="microseconds"))
+                 attempt.answer, attempt.verdict, time=None if now is None else now.isoformat(timespec="microseconds"),
+                 review=getattr(args, "review", False))
 
 
 def verdict_json(address: str, verdict: Verdict) -> dict[str, Any]:

@@ -860,7 +860,7 @@ def open_profile(
 
 def record_check(
     save_dir: Path | str, profile: str, exercise: Exercise, part_key: str, answer: str, verdict: Verdict,
-    *, time: str | None = None,
+    *, time: str | None = None, review: bool = False,
 ) -> ExerciseProgress:
     """What `tutor check` calls to record an attempt: returns only once it is durably written.
     Reads only the rows it needs, so its cost does not grow with the history.
@@ -878,6 +878,6 @@ def record_check(
         )
         raise SaveFileError(issue.path, f"{issue.what} ({advice})", issue.where)
     try:
-        return store.record_verdict(exercise, part_key, answer, verdict, time=time)
+        return store.record_verdict(exercise, part_key, answer, verdict, time=time, review=review)
     finally:
         store.close(backup=False)  # the write already took one if it was due

@@ -121,3 +121,16 @@ def test_a_json_save_moved_in_counts_its_history(tmp_path):
     (other / "default.json").write_text(text, "utf-8")
     moved = fresh(other)
     assert whats(moved) == [("a/e1", "correct")]
+
+
+def test_an_imported_history_counts_for_exercises_that_had_none(tmp_path):
+    source = fresh(tmp_path / "a")
+    source.record_attempt("a/e1", "x", "incorrect", time=T.format(1))
+    source.record_attempt("a/e1", "y", "correct", time=T.format(2))
+    other = source.profile
+    target = fresh(tmp_path / "b")
+    target.record_attempt("b/e1", "z", "correct", time=T.format(3))
+    target.import_profile(other)
+    assert whats(target) == [("a/e1", "wrong"), ("a/e1", "correct"), ("b/e1", "correct")]
+    target.import_profile(other)  # again: nothing new, no event twice
+    assert len(target.practice_events()) == 3

@@ -506,6 +506,7 @@ class ProgressStore:
         keep_for_undo: bool = False,
         clear_undo: bool = False,
         events: list[tuple] | None = None,
+        derive_events: bool = False,
     ) -> tuple[Any, Profile, Profile]:
         """Read part of the profile, change a copy, write what differs: one transaction.
         `read` gets the head (settings, positions) and some exercises, with their attempts
@@ -521,6 +522,8 @@ class ProgressStore:
             database.write_changes(conn, before, after, revision)
             for event in events or ():  # filled in by `change`: committed with it, or not at all
                 database.add_event(conn, *event)
+            if derive_events:  # history brought in (an import): its exercises get their events
+                database.derive_events(conn)
         self._remember(before, after, revision, with_attempts)
         return result, before, after
 
@@ -726,7 +729,7 @@ class ProgressStore:
             merged = model.merge_profiles(current, other)
             return merged, merged != current
 
-        _, before, after = self._change(read, merge, with_attempts=True)
+        _, before, after = self._change(read, merge, with_attempts=True, derive_events=True)
         return before, after
 
     def undo_reset(self) -> bool:

@@ -132,7 +132,7 @@ def test_a_write_reads_and_writes_the_same_few_rows_however_long_the_history(tmp
     store.import_profile(history)
     store.record_attempt("a/e1", "warm", "incorrect")
     assert cost(2) == small
-    assert small[1] == 2  # the profile row and the new attempt (the exercise state is unchanged)
+    assert small[1] == 3  # the profile row, the new attempt and its practice event (the exercise state is unchanged)
     assert len(answers(reopen(tmp_path))) == 3004
 
 
@@ -428,7 +428,7 @@ def test_future_database_is_read_only_and_untouched(tmp_path):
     (tmp_path / "model.sqlite3").rename(tmp_path / "default.sqlite3.bak")
     store, issue = open_profile(tmp_path)
     assert issue.kind == "future"
-    assert "written by a newer tutor (schema 5; this one reads up to 1)" in issue.message
+    assert f"written by a newer tutor (schema 5; this one reads up to {database.VERSION})" in issue.message
     assert not issue.can_recover and not issue.can_start_fresh
     for change in (
         lambda: store.record_attempt("a/e1", "x", "incorrect"),
@@ -616,18 +616,19 @@ def test_an_older_database_migrates_to_the_current_version_in_one_place(tmp_path
     store.record_attempt("a/e1", "kept", "correct")
     store.close()
     # A later version adds the review log: one more entry in MIGRATIONS, nothing else.
-    migrations = {**database.MIGRATIONS, 1: ("CREATE TABLE reviews (exercise_id TEXT NOT NULL, time TEXT NOT NULL) STRICT",)}
+    later = database.VERSION
+    migrations = {**database.MIGRATIONS, later: ("CREATE TABLE reviews (exercise_id TEXT NOT NULL, time TEXT NOT NULL) STRICT",)}
     monkeypatch.setattr(database, "MIGRATIONS", migrations)
-    monkeypatch.setattr(database, "VERSION", 2)
+    monkeypatch.setattr(database, "VERSION", later + 1)
     store = reopen(tmp_path)
     assert answers(store) == ["kept"]
     conn = sqlite3.connect(store.path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == later + 1
     assert conn.execute("SELECT count(*) FROM reviews").fetchone()[0] == 0
     conn.close()
     monkeypatch.undo()  # this tutor is now older than the file
     store, issue = open_profile(tmp_path)
-    assert issue.kind == "future" and "schema 2; this one reads up to 1" in issue.message
+    assert issue.kind == "future" and f"schema {later + 1}; this one reads up to {later}" in issue.message
 
 
 def test_every_database_version_has_a_migration():

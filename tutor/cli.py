@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "tutor.commands.saves",  # tutor progress, reset, export, import, profiles
     "tutor.commands.read",  # tutor read
     "tutor.commands.serve",  # tutor serve
+    "tutor.commands.practice",  # tutor review, tutor stats
 )
 
 

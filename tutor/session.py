@@ -7,14 +7,20 @@ messages (`SessionError`), never as exceptions the UI would have to understand.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timezone
+from functools import cached_property
 from pathlib import Path
 
 from tutor.checking.verdict import Verdict
 from tutor.lessons.loader import load_course
 from tutor.lessons.model import Course, Exercise, Lesson
 from tutor.progress import LoadIssue, ProgressError, ProgressStore, open_profile
-from tutor.progress.model import ExerciseProgress, LessonPosition, Profile
+from tutor.practice.episodes import Event
+from tutor.practice.service import Practice, Settings, practice
+from tutor.practice.shape import CourseShape, shape_of
+from tutor.progress.model import ExerciseProgress, LessonPosition, Profile, parse_time
 from tutor.progress.report import LessonReport, lesson_report
 
 
@@ -42,6 +48,13 @@ class Session:
         self.load_issue = load_issue
         self.lessons_dir = lessons_dir
         self.save_dir = save_dir
+        self.clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)  # settable: tests, --now
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    def _time(self) -> str:
+        return self.now().isoformat(timespec="microseconds")
 
     @classmethod
     def open(cls, lessons_dir: Path, save_dir: Path, profile: str) -> Session:
@@ -130,6 +143,27 @@ class Session:
                 return lesson, page, exercise
         return None
 
+    # -- the practice game ------------------------------------------------------------------------------
+    @cached_property
+    def shape(self) -> CourseShape:
+        return shape_of(self.course)
+
+    def practice_events(self) -> list[Event]:
+        return [Event(parse_time(time), exercise, what, review, seed)  # type: ignore[arg-type]
+                for exercise, time, what, review, seed in self.store.practice_events()]
+
+    def practice(self, now: datetime | None = None) -> Practice:
+        """The game's state at `now` (the clock, unless set): due reviews, mastery, XP, stats."""
+        return practice(self.practice_events(), self.shape, now or self.now(), Settings.of(self.profile.settings))
+
+    def unsolved_ids(self) -> list[str]:
+        return [exercise.id for _, _, exercise in self.course_exercises()
+                if not self.record(exercise.id).solved and not self.record(exercise.id).revealed]
+
+    def record_shown(self, exercise: Exercise, seed: int | None = None) -> None:
+        """A review session served `exercise`."""
+        self._write(self.store.record_shown, exercise.id, time=self._time(), seed=seed)
+
     # -- writing (each durable on return) -------------------------------------------------------------
     def _write(self, action, *args, **kwargs):
         try:
@@ -139,16 +173,19 @@ class Session:
         except OSError as exc:
             raise SessionError(f"could not save progress: {exc.strerror or exc}") from exc
 
-    def record_verdict(self, exercise: Exercise, part_key: str, answer: str, verdict: Verdict) -> ExerciseProgress:
+    def record_verdict(self, exercise: Exercise, part_key: str, answer: str, verdict: Verdict, *,
+                       review: bool = False, seed: int | None = None) -> ExerciseProgress:
         if verdict.status == "invalid":
             return self.record(exercise.id)  # an unreadable answer costs no attempt
-        return self._write(self.store.record_verdict, exercise, part_key, answer, verdict)
+        return self._write(self.store.record_verdict, exercise, part_key, answer, verdict, time=self._time(),
+                           review=review, seed=seed)
 
-    def record_hint(self, exercise: Exercise, rung: int) -> ExerciseProgress:
-        return self._write(self.store.record_hint, exercise.id, rung)
+    def record_hint(self, exercise: Exercise, rung: int, *, review: bool = False, seed: int | None = None) -> ExerciseProgress:
+        return self._write(self.store.record_hint, exercise.id, rung, time=self._time(), review=review, seed=seed)
 
-    def record_reveal(self, exercise: Exercise) -> ExerciseProgress:
-        return self._write(self.store.record_reveal, exercise.id, exercise.content_hash)
+    def record_reveal(self, exercise: Exercise, *, review: bool = False, seed: int | None = None) -> ExerciseProgress:
+        return self._write(self.store.record_reveal, exercise.id, exercise.content_hash, time=self._time(),
+                           review=review, seed=seed)
 
     def set_draft(self, exercise: Exercise, part_key: str, text: str) -> None:
         self._write(self.store.set_draft, exercise.id, text, part_key)

@@ -30,6 +30,22 @@ def answers_may_start_with_minus(parser: argparse.ArgumentParser) -> None:
     parser._negative_number_matcher = re.compile(r"^-(?!-)(?!h$).+")
 
 
+def now_option(parser: argparse.ArgumentParser, what: str) -> None:
+    """`--now ISO-TIME`: the clock, for trying scheduling out (a time without an offset is UTC)."""
+    parser.add_argument("--now", metavar="ISO-TIME", type=_iso_time, default=None,
+                        help=f"{what} at this time instead of now (e.g. 2026-03-02T09:00+01:00)")
+
+
+def _iso_time(text: str):
+    from datetime import datetime, timezone
+
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO 8601 time: {text!r}") from None
+    return value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
+
+
 def profile_name(args: argparse.Namespace) -> str:
     return getattr(args, "profile", None) or "default"
 

@@ -59,6 +59,9 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
     check.add_argument("--batch", action="store_true", help="JSON lines on stdin, one verdict line each "
                                                             "(never recorded)")
     check.add_argument("--no-save", action="store_true", help="do not record the attempt in the profile")
+    common.now_option(check, "record the attempt")
+    check.add_argument("--review", action="store_true",
+                       help="record the attempt as review work (a later-day review pass is what masters a lesson)")
     check.set_defaults(func=run_check, parser=check)
 
 
@@ -204,8 +207,10 @@ def record_attempt(args: argparse.Namespace, attempt: Attempt) -> None:
         return
     from tutor.progress import record_check
 
+    now = getattr(args, "now", None)
     record_check(common.save_dir(args), common.profile_name(args), attempt.exercise, attempt.part.key,
-                 attempt.answer, attempt.verdict)
+                 attempt.answer, attempt.verdict, time=None if now is None else now.isoformat(timespec="microseconds"),
+                 review=getattr(args, "review", False))
 
 
 def verdict_json(address: str, verdict: Verdict) -> dict[str, Any]:

@@ -34,6 +34,7 @@ from tutor.progress.model import (
 )
 
 HEADER = b"SQLite format 3\x00"
+EVENT_WHATS: tuple[str, ...] = ("shown", "wrong", "partial", "hint", "correct", "reveal")
 
 
 def _in(values: Iterable[str]) -> str:
@@ -82,9 +83,61 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         # What the last reset removed, as a JSON save, for `reset --undo`.
         "CREATE TABLE undo (id INTEGER PRIMARY KEY CHECK (id = 1), removed TEXT NOT NULL) STRICT",
     ),
+    1: (
+        # What the practice game replays (tutor.practice): one row per thing that happened to an
+        # exercise, in the order recorded. Old attempts become events in the same migration.
+        f"""CREATE TABLE practice_events (
+            id INTEGER PRIMARY KEY,
+            exercise_id TEXT NOT NULL,
+            time TEXT NOT NULL,
+            what TEXT NOT NULL CHECK (what IN ({_in(EVENT_WHATS)})),
+            review INTEGER NOT NULL CHECK (review IN (0, 1)),
+            seed INTEGER
+        ) STRICT""",
+        "CREATE INDEX practice_events_by_time ON practice_events (time, id)",
+        "DERIVE",  # events from the attempts, hints and reveals already stored: see DERIVE_EVENTS
+    ),
 }
 VERSION = len(MIGRATIONS)
-TABLES = frozenset({"profile", "settings", "lessons", "exercises", "attempts", "undo"})
+TABLES = frozenset({"profile", "settings", "lessons", "exercises", "attempts", "undo", "practice_events"})
+
+# Practice events for history recorded without them (a save from before the events table, a JSON
+# save moved in, an import), for exercises that have no event yet. Attempts keep their times: an
+# incorrect one is `wrong` (an answer that could not be read asked nothing: no event), a correct
+# one before the exercise was first solved is `partial`, later ones `correct`. Hints (one per
+# rung) go just before the first attempt, a reveal at the last attempt: the best times known.
+DERIVE_EVENTS: tuple[str, ...] = (
+    """INSERT INTO practice_events (exercise_id, time, what, review, seed)
+    WITH RECURSIVE rungs(exercise_id, rung, hints) AS (
+        SELECT exercise_id, 1, hints_used FROM exercises WHERE hints_used > 0
+        UNION ALL SELECT exercise_id, rung + 1, hints FROM rungs WHERE rung < hints
+    )
+    SELECT r.exercise_id,
+           coalesce((SELECT min(a.time) FROM attempts a WHERE a.exercise_id = r.exercise_id),
+                    (SELECT updated FROM profile)),
+           'hint', 0, NULL
+    FROM rungs r
+    WHERE NOT EXISTS (SELECT 1 FROM practice_events p WHERE p.exercise_id = r.exercise_id)
+    ORDER BY r.exercise_id, r.rung""",
+    """INSERT INTO practice_events (exercise_id, time, what, review, seed)
+    SELECT a.exercise_id, a.time,
+           CASE WHEN a.status = 'incorrect' THEN 'wrong'
+                WHEN e.first_solved IS NOT NULL AND a.time >= e.first_solved THEN 'correct'
+                ELSE 'partial' END,
+           0, NULL
+    FROM attempts a JOIN exercises e ON e.exercise_id = a.exercise_id
+    WHERE a.status IN ('correct', 'incorrect')
+      AND NOT EXISTS (SELECT 1 FROM practice_events p WHERE p.exercise_id = a.exercise_id AND p.what != 'hint')
+    ORDER BY a.id""",
+    """INSERT INTO practice_events (exercise_id, time, what, review, seed)
+    SELECT e.exercise_id,
+           coalesce((SELECT max(a.time) FROM attempts a WHERE a.exercise_id = e.exercise_id),
+                    (SELECT updated FROM profile)),
+           'reveal', 0, NULL
+    FROM exercises e
+    WHERE e.revealed = 1
+      AND NOT EXISTS (SELECT 1 FROM practice_events p WHERE p.exercise_id = e.exercise_id AND p.what = 'reveal')""",
+)
 
 
 # --- files and connections -------------------------------------------------------------------
@@ -155,9 +208,18 @@ def migrate(conn: sqlite3.Connection) -> None:
         raise SchemaError("", "an SQLite database, but not a tutor save (it has other tables)")
     while version < VERSION:
         for statement in MIGRATIONS[version]:
-            conn.execute(statement)
+            if statement == "DERIVE":
+                derive_events(conn)
+            else:
+                conn.execute(statement)
         version += 1
         conn.execute(f"PRAGMA user_version = {version}")
+
+
+def derive_events(conn: sqlite3.Connection) -> None:
+    """Events for exercises stored without any (see DERIVE_EVENTS); inside the caller's transaction."""
+    for statement in DERIVE_EVENTS:
+        conn.execute(statement)
 
 
 def check_tables(conn: sqlite3.Connection) -> None:
@@ -328,6 +390,12 @@ def summary(conn: sqlite3.Connection) -> tuple[int, int, str]:
     return solved, attempts, row[0] if row else ""
 
 
+def read_events(conn: sqlite3.Connection) -> list[tuple[str, str, str, bool, int | None]]:
+    """Every practice event as (exercise_id, time, what, review, seed), in time order."""
+    return [(e, t, w, bool(r), s) for e, t, w, r, s in conn.execute(
+        "SELECT exercise_id, time, what, review, seed FROM practice_events ORDER BY time, id")]
+
+
 def read_undo(conn: sqlite3.Connection) -> str | None:
     row = conn.execute("SELECT removed FROM undo").fetchone()
     return None if row is None else row[0]
@@ -392,6 +460,14 @@ def write_changes(conn: sqlite3.Connection, before: Profile, after: Profile, rev
         else:  # reordered or shortened (a merge): rewrite this exercise's attempts
             conn.execute("DELETE FROM attempts WHERE exercise_id = ?", (exercise_id,))
             _add_attempts(conn, exercise_id, record.attempts)
+
+
+def add_event(conn: sqlite3.Connection, exercise_id: str, time: str, what: str, review: bool = False,
+              seed: int | None = None) -> None:
+    if what not in EVENT_WHATS:
+        raise ValueError(f"a practice event is one of {', '.join(EVENT_WHATS)}, not {what!r}")
+    conn.execute("INSERT INTO practice_events (exercise_id, time, what, review, seed) VALUES (?, ?, ?, ?, ?)",
+                 (exercise_id, time, what, int(review), seed))
 
 
 def write_undo(conn: sqlite3.Connection, removed: str | None) -> None:

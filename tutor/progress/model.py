@@ -232,6 +232,17 @@ def apply_attempt(
     return record
 
 
+def practice_event(verdict_status: str, part: str, parts: Sequence[str], record: ExerciseProgress) -> str | None:
+    """The practice game's event for a checked answer, `record` being the exercise after it:
+    wrong, partial (a part right, others open) or correct; an answer the checker could not read
+    (invalid) asked nothing of what the learner knows, so it is none."""
+    if verdict_status == "incorrect":
+        return "wrong"
+    if verdict_status != "correct":
+        return None
+    return "correct" if set(parts or ("",)) <= set(record.parts_solved) else "partial"
+
+
 def apply_hint(profile: Profile, exercise_id: str, rung: int, *, time: str | None = None) -> ExerciseProgress:
     """Record that hint rung `rung` (1-based) was shown."""
     if rung < 1:

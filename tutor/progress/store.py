@@ -260,6 +260,7 @@ class ProgressStore:
                     before = database.read_head(conn, self.name)[0]
                     found.legacy.name = self.name
                     database.write_changes(conn, before, found.legacy, 0, hashlib.sha256(found.legacy_raw).hexdigest())
+                    database.derive_events(conn)  # its history counts in the practice game
                 self._finish_migration()
         except SchemaError as exc:  # the database file there is not ours: leave both alone
             self._disconnect()
@@ -504,6 +505,8 @@ class ProgressStore:
         with_attempts: bool,
         keep_for_undo: bool = False,
         clear_undo: bool = False,
+        events: list[tuple] | None = None,
+        derive_events: bool = False,
     ) -> tuple[Any, Profile, Profile]:
         """Read part of the profile, change a copy, write what differs: one transaction.
         `read` gets the head (settings, positions) and some exercises, with their attempts
@@ -517,6 +520,10 @@ class ProgressStore:
             if keep_for_undo or clear_undo:
                 database.write_undo(conn, encode(before).decode("utf-8") if keep_for_undo else None)
             database.write_changes(conn, before, after, revision)
+            for event in events or ():  # filled in by `change`: committed with it, or not at all
+                database.add_event(conn, *event)
+            if derive_events:  # history brought in (an import): its exercises get their events
+                database.derive_events(conn)
         self._remember(before, after, revision, with_attempts)
         return result, before, after
 
@@ -586,8 +593,8 @@ class ProgressStore:
 
         return read
 
-    def _small_change(self, change: Callable[[Profile], Any], *ids: str) -> Any:
-        return self._change(self._head_and(*ids), _in_place(change), with_attempts=False)[0]
+    def _small_change(self, change: Callable[[Profile], Any], *ids: str, events: list[tuple] | None = None) -> Any:
+        return self._change(self._head_and(*ids), _in_place(change), with_attempts=False, events=events)[0]
 
     def record_attempt(
         self,
@@ -600,25 +607,29 @@ class ProgressStore:
         diagnosis: str | None = None,
         message: str = "",
         content_hash: str | None = None,
+        time: str | None = None,
+        review: bool = False,
+        seed: int | None = None,
     ) -> ExerciseProgress:
-        """Record a checked answer; returns the exercise's record once it is committed."""
-        written = self._small_change(
-            lambda p: model.apply_attempt(
-                p,
-                exercise_id,
-                answer,
-                verdict_status,
-                part=part,
-                parts=parts,
-                diagnosis=diagnosis,
-                message=message,
-                content_hash=content_hash,
-            ),
-            exercise_id,
-        )
+        """Record a checked answer, and its practice event (wrong, partial or correct; an answer
+        that could not be read is none); returns the exercise's record once it is committed.
+        `time` (ISO 8601) is now unless given; `review` marks an answer in a review session."""
+        t = time or model.now()
+        events: list[tuple] = []
+
+        def change(p: Profile) -> ExerciseProgress:
+            record = model.apply_attempt(p, exercise_id, answer, verdict_status, part=part, parts=parts,
+                                         diagnosis=diagnosis, message=message, content_hash=content_hash, time=t)
+            what = model.practice_event(verdict_status, part, parts, record)
+            if what is not None:
+                events.append((exercise_id, t, what, review, seed))
+            return record
+
+        written = self._small_change(change, exercise_id, events=events)
         return self._read_record(exercise_id, written)
 
-    def record_verdict(self, exercise: Exercise, part_key: str, answer: str, verdict: Verdict) -> ExerciseProgress:
+    def record_verdict(self, exercise: Exercise, part_key: str, answer: str, verdict: Verdict, *,
+                       time: str | None = None, review: bool = False, seed: int | None = None) -> ExerciseProgress:
         """`record_attempt` for a course exercise and the checker's verdict."""
         return self.record_attempt(
             exercise.id,
@@ -629,18 +640,44 @@ class ProgressStore:
             diagnosis=verdict.diagnosis,
             message=verdict.message,
             content_hash=exercise.content_hash,
+            time=time,
+            review=review,
+            seed=seed,
         )
 
-    def record_hint(self, exercise_id: str, rung: int) -> ExerciseProgress:
-        """Hint rung `rung` (1-based) was shown."""
-        written = self._small_change(lambda p: model.apply_hint(p, exercise_id, rung), exercise_id)
+    def record_hint(self, exercise_id: str, rung: int, *, time: str | None = None, review: bool = False,
+                    seed: int | None = None) -> ExerciseProgress:
+        """Hint rung `rung` (1-based) was shown (a hint event each time: a hint opened again in
+        a later visit is help in that visit)."""
+        t = time or model.now()
+        events = [(exercise_id, t, "hint", review, seed)]
+        written = self._small_change(lambda p: model.apply_hint(p, exercise_id, rung, time=t), exercise_id,
+                                     events=events)
         return self._read_record(exercise_id, written)
 
-    def record_reveal(self, exercise_id: str, content_hash: str | None = None) -> ExerciseProgress:
+    def record_reveal(self, exercise_id: str, content_hash: str | None = None, *, time: str | None = None,
+                      review: bool = False, seed: int | None = None) -> ExerciseProgress:
+        t = time or model.now()
+        events = [(exercise_id, t, "reveal", review, seed)]
         written = self._small_change(
-            lambda p: model.apply_reveal(p, exercise_id, content_hash=content_hash), exercise_id
+            lambda p: model.apply_reveal(p, exercise_id, content_hash=content_hash, time=t), exercise_id,
+            events=events,
         )
         return self._read_record(exercise_id, written)
+
+    def record_shown(self, exercise_id: str, *, time: str | None = None, review: bool = True,
+                     seed: int | None = None) -> None:
+        """A review session served `exercise_id` (so how long the answer took is known)."""
+        with self._transaction() as conn:
+            database.add_event(conn, exercise_id, time or model.now(), "shown", review, seed)
+
+    def practice_events(self) -> list[tuple[str, str, str, bool, int | None]]:
+        """Every practice event, (exercise_id, time, what, review, seed) in time order; [] with
+        no database yet."""
+        with self._thread_lock:
+            if self._conn is None:
+                return []
+            return database.read_events(self._conn)
 
     def set_draft(self, exercise_id: str, text: str, part: str = "") -> None:
         """The text in an answer box. Writes only if it changed; debounce typing in the UI."""
@@ -692,7 +729,7 @@ class ProgressStore:
             merged = model.merge_profiles(current, other)
             return merged, merged != current
 
-        _, before, after = self._change(read, merge, with_attempts=True)
+        _, before, after = self._change(read, merge, with_attempts=True, derive_events=True)
         return before, after
 
     def undo_reset(self) -> bool:
@@ -767,6 +804,7 @@ class ProgressStore:
             database.migrate(conn)
             profile.name = self.name
             database.write_changes(conn, database.read_head(conn, self.name)[0], profile, 0)
+            database.derive_events(conn)
         self._wrote = True
 
     def recover_from_backup(self) -> Path | None:
@@ -824,7 +862,8 @@ def open_profile(
 
 
 def record_check(
-    save_dir: Path | str, profile: str, exercise: Exercise, part_key: str, answer: str, verdict: Verdict
+    save_dir: Path | str, profile: str, exercise: Exercise, part_key: str, answer: str, verdict: Verdict,
+    *, time: str | None = None, review: bool = False,
 ) -> ExerciseProgress:
     """What `tutor check` calls to record an attempt: returns only once it is durably written.
     Reads only the rows it needs, so its cost does not grow with the history.
@@ -842,6 +881,6 @@ def record_check(
         )
         raise SaveFileError(issue.path, f"{issue.what} ({advice})", issue.where)
     try:
-        return store.record_verdict(exercise, part_key, answer, verdict)
+        return store.record_verdict(exercise, part_key, answer, verdict, time=time, review=review)
     finally:
         store.close(backup=False)  # the write already took one if it was due

@@ -13,6 +13,36 @@ def _first_line(markdown: str, width: int = 60) -> str:
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
+DAILY_GOALS = (20, 50, 100, 200)  # XP a day
+DAILY_REVIEWS = (10, 20, 40)  # cards a day
+
+
+def _practice_commands(app) -> list[tuple[str, object, str]]:
+    """The practice game's settings (daily goal, reviews a day, the opt-in streak) and screens."""
+    from tutor.practice.service import DAILY_GOAL_KEY, DAILY_REVIEWS_KEY, STREAK_KEY, Settings
+
+    session = app.session
+    current = Settings.of(session.profile.settings)
+
+    def setting(key: str, value) -> object:
+        return partial(app.save, session.set_setting, key, value, then=lambda _r: app.refresh_progress())
+
+    out: list[tuple[str, object, str]] = []
+    for goal in DAILY_GOALS:
+        mark = " (now)" if goal == current.daily_goal else ""
+        out.append((f"Practice: daily goal {goal} XP{mark}", setting(DAILY_GOAL_KEY, goal), "XP to earn each day"))
+    for size in DAILY_REVIEWS:
+        mark = " (now)" if size == current.daily_reviews else ""
+        out.append((f"Practice: {size} reviews a day{mark}", setting(DAILY_REVIEWS_KEY, size),
+                    "the most cards a review session serves in a day"))
+    if current.streak:
+        out.append(("Practice: turn the streak off", setting(STREAK_KEY, False), "no streak is kept or shown"))
+    else:
+        out.append(("Practice: keep a streak", setting(STREAK_KEY, True),
+                    "days you reach your goal in a row; a missed day can be covered by a freeze"))
+    return out
+
+
 class TutorCommands(Provider):
     def _commands(self) -> list[tuple[str, object, str]]:
         app = self.app
@@ -41,6 +71,7 @@ class TutorCommands(Provider):
                     "type an expression and values, then do its forward and backward pass"))
         out.append(("Accessible mode: " + ("turn off" if app.accessible else "turn on"), app.toggle_accessible,
                     "high contrast, figures and answers also in words, no animation; saved in your profile"))
+        out.extend(_practice_commands(app))
         for theme in sorted(app.available_themes):
             out.append((f"Switch theme: {theme}", partial(setattr, app, "theme", theme), "saved in your profile"))
         return out
@@ -48,7 +79,7 @@ class TutorCommands(Provider):
     async def discover(self) -> Hits:
         for name, action, help_text in self._commands():
             if name.startswith(("Go to lesson", "Switch theme: textual", "Switch profile: new", "Backprop sandbox",
-                                  "Accessible mode")):
+                                "Accessible mode", "Practice:")):
                 yield DiscoveryHit(name, action, help=help_text)
 
     async def search(self, query: str) -> Hits:

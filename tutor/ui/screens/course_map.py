@@ -19,6 +19,8 @@ from textual.widgets import (
 from textual.widgets.option_list import Option
 
 from tutor.lessons.model import Lesson
+from tutor.practice.service import Practice
+from tutor.ui.background import background
 from tutor.ui.widgets.glyphs import LESSON_GLYPHS, bar
 
 WELCOME = (
@@ -32,8 +34,12 @@ class CourseMapScreen(Screen):
         Binding("slash", "filter", "Filter", id="filter"),
         Binding("c", "continue", "Continue", id="continue"),
         Binding("b", "backprop_sandbox", "Backprop sandbox", id="backprop-sandbox"),
+        Binding("r", "review", "Review", id="review", show=False),  # named on the due line and in help
+        Binding("s", "stats", "Stats", id="stats", show=False),
         Binding("escape", "clear_filter", "Clear filter", show=False),
     ]
+
+    game: Practice | None = None  # the practice game as last counted (off the UI thread)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -44,6 +50,7 @@ class CourseMapScreen(Screen):
             with Horizontal(id="overall"):
                 yield Static("", id="overall-label")
                 yield ProgressBar(total=1, show_eta=False, show_percentage=True, id="overall-bar")
+            yield Static("", id="due-line")
             yield Input(placeholder="Filter lessons by title (press / to focus)", id="filter", compact=True)
             yield OptionList(id="lessons")
         yield Footer(compact=True)  # one line of keys that fits 80 columns
@@ -94,6 +101,28 @@ class CourseMapScreen(Screen):
         progress = self.query_one("#overall-bar", ProgressBar)
         progress.update(total=max(total, 1), progress=solved)
         self._fill(self.query_one("#filter", Input).value)
+        self._count_practice()
+
+    @background(group="practice", exclusive=True)
+    def _count_practice(self) -> None:
+        """The practice game replays the whole history (tens of ms for a long one): off the UI thread."""
+        game = self.app.session.practice()
+        game.queue(), game.mastery  # noqa: B018 - computed here, not on the UI thread
+        self.app.call_from_thread(self._show_practice, game)
+
+    def _show_practice(self, game: Practice) -> None:
+        if not self.is_attached:
+            return
+        self.game = game
+        due = len(game.queue())
+        line = self.query_one("#due-line", Static)
+        line.display = due > 0
+        line.update(f"↻ {due} review{'s' if due != 1 else ''} due today: press r to review, s for stats.")
+        if due:  # Continue follows whats_next: due reviews come first
+            button = self.query_one("#continue", Button)
+            button.display, self.query_one("#welcome", Static).display = True, False
+            button.label = f"Continue: {due} review{'s' if due != 1 else ''} due"
+        self._fill(self.query_one("#filter", Input).value)
 
     def _fill(self, query: str) -> None:
         session = self.app.session
@@ -137,6 +166,7 @@ class CourseMapScreen(Screen):
             ("  ·  ", "dim"),
             bar(report.solved, report.total, 6),
             f" {report.solved}/{report.total} {word}",
+            self._mastery_words(lesson.id),
             (f" · {lesson.minutes} min", "dim"),
         )
         if lesson.broken:
@@ -148,6 +178,13 @@ class CourseMapScreen(Screen):
             row.truncate(room - 1)
             row.append("…")
         return Text.assemble(row, details)
+
+    def _mastery_words(self, lesson_id: str) -> Text:
+        """Proficient or mastered, in words (the practice game's level); nothing below that."""
+        level = self.game.mastery.get(lesson_id) if self.game is not None else None
+        if level is None or level.level not in ("proficient", "mastered"):
+            return Text("")
+        return Text(f" · {level.level}", style="bold" if level.level == "mastered" else "")
 
     # -- events -------------------------------------------------------------------------------------
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -172,11 +209,31 @@ class CourseMapScreen(Screen):
         self.app.open_lesson(lesson_id)
 
     def action_continue(self) -> None:
+        if self.game is not None and self.game.queue():
+            self.action_review()
+            return
         target = self.app.session.continue_target()
         if target is None:
             self.notify("Nothing to continue yet: pick a lesson.")
             return
         self.app.open_lesson(target.lesson.id, page=target.page)
+
+    def action_review(self) -> None:
+        queue = self.game.queue() if self.game is not None else []
+        if not queue:
+            self.notify("Nothing due for review now.")
+            return
+        from tutor.ui.screens.review import ReviewScreen
+
+        self.app.push_screen(ReviewScreen(queue))
+
+    def action_stats(self) -> None:
+        from tutor.ui.screens.stats import StatsScreen
+
+        if self.game is None:
+            self.notify("Still counting: try again in a moment.")
+            return
+        self.app.push_screen(StatsScreen(self.game.stats()))
 
     def action_backprop_sandbox(self) -> None:
         self.app.open_backprop_sandbox()

@@ -289,8 +289,9 @@ class LessonScreen(Screen):
     # -- messages from the cards -------------------------------------------------------------------------
     def on_answer_checked(self, event: AnswerChecked) -> None:
         session = self.app.session
+        was_done = session.lesson_state(self.lesson) == "solved"
         self.app.save(session.record_verdict, event.exercise, event.part, event.answer, event.verdict,
-                      then=self._record_saved(event.exercise))
+                      then=self._record_saved(event.exercise, celebrate=not was_done and event.verdict.correct))
         if event.verdict.correct:
             self.notify("Correct! F6 goes to the next exercise.", timeout=4)
 
@@ -320,7 +321,7 @@ class LessonScreen(Screen):
             answer,
         )
 
-    def _record_saved(self, exercise: Exercise):
+    def _record_saved(self, exercise: Exercise, celebrate: bool = False):
         def saved(record) -> None:
             if not self.is_attached:
                 return
@@ -328,5 +329,15 @@ class LessonScreen(Screen):
             if card is not None and record is not None:
                 card.update_record(record)
             self._fill_toc()
+            if celebrate and self.app.session.lesson_state(self.lesson) == "solved":
+                self.call_later(self._celebrate)  # on the screen's own loop: composing needs the app
 
         return saved
+
+    def _celebrate(self) -> None:
+        """The last exercise of the lesson is solved: what was earned, unlocked, and next."""
+        from tutor.practice.celebrate import celebration
+        from tutor.ui.screens.celebration import CelebrationScreen
+
+        session = self.app.session
+        self.app.push_screen(CelebrationScreen(celebration(session.practice(), self.lesson.id, session.unsolved_ids())))

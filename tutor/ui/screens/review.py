@@ -1,0 +1,111 @@
+"""A review session: the due cards one at a time, mixed across lessons and bounded by the daily
+size (the practice service decides the queue). Each card starts fresh (a review asks again; it
+does not show the lesson's old answers); the screen records `shown` when it serves a card, then
+every answer, hint and reveal, marked as review work, through the app's one writer."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from tutor.progress.model import ExerciseProgress
+from tutor.ui.widgets.card_messages import AnswerChecked, DraftChanged, HintShown, RevealAsked
+from tutor.ui.widgets.segments import card_class
+
+
+class ReviewScreen(Screen):
+    BINDINGS = [
+        Binding("f6", "next_card", "Next card", id="next-card", priority=True),
+        Binding("escape", "leave", "Back", id="leave-review"),
+    ]
+
+    def __init__(self, queue: list[str]) -> None:
+        super().__init__()
+        self.queue = list(queue)
+        self.index = -1
+        self.finished: set[str] = set()  # cards solved or revealed in this session
+        self._parts_right: set[str] = set()
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="review-status")
+        yield VerticalScroll(id="review-card")
+        yield Static("", id="review-note")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.sub_title = "Review"
+        self.action_next_card()
+
+    @property
+    def current(self) -> str | None:
+        return self.queue[self.index] if 0 <= self.index < len(self.queue) else None
+
+    def action_next_card(self) -> None:
+        """The next card of the queue (the current one stays unfinished if skipped)."""
+        session = self.app.session
+        holder = self.query_one("#review-card", VerticalScroll)
+        holder.remove_children()
+        self._parts_right = set()
+        self.index += 1
+        exercise_id = self.current
+        found = session.find_exercise(exercise_id) if exercise_id else None
+        if exercise_id is None:
+            done = len(self.finished)
+            self.query_one("#review-status", Static).update(
+                f"Review done: {done} card{'s' if done != 1 else ''} answered. Esc goes back to the course map.")
+            self.query_one("#review-note", Static).update("")
+            return
+        if found is None:  # gone from the course since it was scheduled
+            self.action_next_card()
+            return
+        lesson, _page, exercise = found
+        self.query_one("#review-status", Static).update(
+            f"Review {self.index + 1} of {len(self.queue)} · from {lesson.title}")
+        self.query_one("#review-note", Static).update("F6 skips to the next card.")
+        card = card_class(exercise.kind)(exercise, ExerciseProgress())
+        holder.mount(card)
+        self.app.save(session.record_shown, exercise)
+        self.call_after_refresh(card.focus_answer)
+
+    def _finish(self, exercise_id: str, words: str) -> None:
+        self.finished.add(exercise_id)
+        last = self.index + 1 >= len(self.queue)
+        self.query_one("#review-note", Static).update(f"{words} F6: {'finish' if last else 'next card'}.")
+
+    # -- what the card tells us ----------------------------------------------------------------------
+    def on_answer_checked(self, event: AnswerChecked) -> None:
+        event.stop()
+        session = self.app.session
+        self.app.save(partial(session.record_verdict, review=True), event.exercise, event.part, event.answer,
+                      event.verdict)
+        if event.verdict.correct:
+            self._parts_right.add(event.part)
+            keys = {p.key for p in event.exercise.parts} or {""}
+            if keys <= self._parts_right:
+                self._finish(event.exercise.id, "Correct.")
+
+    def on_draft_changed(self, event: DraftChanged) -> None:
+        event.stop()  # a review answer is not the lesson's draft
+
+    def on_hint_shown(self, event: HintShown) -> None:
+        event.stop()
+        self.app.save(partial(self.app.session.record_hint, review=True), event.exercise, event.rung)
+
+    def on_reveal_asked(self, event: RevealAsked) -> None:
+        event.stop()
+        exercise = event.exercise
+        for card in self.query_one("#review-card").children:
+            show = getattr(card, "show_solution", None)
+            if show is not None:
+                show()
+        self.app.save(partial(self.app.session.record_reveal, review=True), exercise)
+        self._finish(exercise.id, "Solution shown: this card comes back soon.")
+
+    def action_leave(self) -> None:
+        self.dismiss()

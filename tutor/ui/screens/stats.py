@@ -1,0 +1,47 @@
+"""The stats screen: the practice game's numbers in words and as four plotext charts (XP per
+day, reviews due ahead, accuracy and mastery per part). The numbers come from the session's
+practice service; the figure is built in PlotView's worker."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from tutor.practice.service import Stats
+from tutor.ui.widgets.plot_view import PlotView
+
+
+def summary_lines(stats: Stats) -> str:
+    lines = [f"XP today: {stats.xp_today} of your goal of {stats.daily_goal} · {stats.xp_total} XP in all",
+             f"Reviews due now: {stats.due_now}"]
+    if stats.streak is not None:
+        s = stats.streak
+        lines.append(f"Streak: {s.length} day{'s' if s.length != 1 else ''} · {s.freezes} freeze"
+                     f"{'s' if s.freezes != 1 else ''} in hand" + (" · today's goal reached" if s.today_done else ""))
+    return "\n".join(lines)
+
+
+class StatsScreen(Screen):
+    BINDINGS = [Binding("escape,s", "leave", "Back", id="leave-stats")]
+
+    def __init__(self, stats: Stats) -> None:
+        super().__init__()
+        self.stats = stats
+
+    def compose(self) -> ComposeResult:
+        from tutor.practice.figures import stats_figure
+
+        yield Header()
+        with VerticalScroll(id="stats"):
+            yield Static(summary_lines(self.stats), id="stats-summary")
+            yield PlotView(lambda _width: stats_figure(self.stats), panels=4, id="stats-plot")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.sub_title = "Stats"
+
+    def action_leave(self) -> None:
+        self.dismiss()

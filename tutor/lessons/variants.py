@@ -30,7 +30,8 @@ from fractions import Fraction
 from typing import Any, Callable
 
 from tutor.mathlang import MathError, parse, parse_conditions
-from tutor.mathlang.ast import BinOp, Call, Const, Neg, Node, Num, Pow, Relation, Var, Vector, replace_nodes
+from tutor.mathlang.ast import BinOp, Call, Const, Neg, Node, Num, Pow, Relation, Var, Vector, render, replace_nodes, walk
+from tutor.mathlang.names import CONSTANTS, FORBIDDEN, FUNCTIONS
 
 PARAM_FIELDS = ("range", "choose", "value")
 MAX_RANGE = 1000  # values a range may hold
@@ -136,11 +137,9 @@ def read_family(exercise_id: str, params: Any, where: Any, reserved: set[str]) -
             raise VariantError(f"parameter name '{name}' must be a plain name such as a or k")
         if name in reserved:
             raise VariantError(f"parameter '{name}' is also a variable of the exercise")
-        try:
-            parse(name, (name,))
-        except MathError:
+        if name in FUNCTIONS or name in CONSTANTS or name in FORBIDDEN or name in ("E", "I", "oo"):
             raise VariantError(f"parameter name '{name}' is a name of the answer language (a function or "
-                               "constant): choose another") from None
+                               "constant): choose another")
         read.append(_param(name, spec))
     if not isinstance(where, (list, type(None), str)):
         raise VariantError("'where' must be a list of conditions such as \"a != b\"")
@@ -328,27 +327,17 @@ def substitute_text(text: str, values: dict[str, Fraction], variables: tuple[str
         tree = parse(text, tuple(variables) + names).tree
     except MathError as exc:
         raise VariantError(f"'{text}' cannot be read: {exc}") from None
-    if not any(isinstance(n, Var) and n.name in values for n in _nodes(tree)):
+    if not any(isinstance(n, Var) and n.name in values for n in walk(tree)):
         return text
-    from tutor.mathlang.ast import render
-
     return render(substitute(tree, values))
 
 
 def substitute_conditions(text: str, values: dict[str, Fraction], variables: tuple[str, ...]) -> str:
-    from tutor.mathlang.ast import render
-
     try:
         relations = parse_conditions(text, tuple(variables) + tuple(values))
     except MathError as exc:
         raise VariantError(f"domain '{text}' cannot be read: {exc}") from None
     return ", ".join(render(substitute(r, values)) for r in relations)
-
-
-def _nodes(tree: Node):
-    from tutor.mathlang.ast import walk
-
-    return walk(tree)
 
 
 def fill_prose(text: str, values: dict[str, Fraction]) -> str:

@@ -428,7 +428,7 @@ def test_future_database_is_read_only_and_untouched(tmp_path):
     (tmp_path / "model.sqlite3").rename(tmp_path / "default.sqlite3.bak")
     store, issue = open_profile(tmp_path)
     assert issue.kind == "future"
-    assert "written by a newer tutor (schema 5; this one reads up to 1)" in issue.message
+    assert f"written by a newer tutor (schema 5; this one reads up to {database.VERSION})" in issue.message
     assert not issue.can_recover and not issue.can_start_fresh
     for change in (
         lambda: store.record_attempt("a/e1", "x", "incorrect"),
@@ -616,18 +616,33 @@ def test_an_older_database_migrates_to_the_current_version_in_one_place(tmp_path
     store.record_attempt("a/e1", "kept", "correct")
     store.close()
     # A later version adds the review log: one more entry in MIGRATIONS, nothing else.
-    migrations = {**database.MIGRATIONS, 1: ("CREATE TABLE reviews (exercise_id TEXT NOT NULL, time TEXT NOT NULL) STRICT",)}
-    monkeypatch.setattr(database, "MIGRATIONS", migrations)
-    monkeypatch.setattr(database, "VERSION", 2)
+    current = database.VERSION
+    table = "CREATE TABLE reviews (exercise_id TEXT NOT NULL, time TEXT NOT NULL) STRICT"
+    monkeypatch.setattr(database, "MIGRATIONS", {**database.MIGRATIONS, current: (table,)})
+    monkeypatch.setattr(database, "VERSION", current + 1)
     store = reopen(tmp_path)
     assert answers(store) == ["kept"]
     conn = sqlite3.connect(store.path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == current + 1
     assert conn.execute("SELECT count(*) FROM reviews").fetchone()[0] == 0
     conn.close()
     monkeypatch.undo()  # this tutor is now older than the file
     store, issue = open_profile(tmp_path)
-    assert issue.kind == "future" and "schema 2; this one reads up to 1" in issue.message
+    assert issue.kind == "future" and f"schema {current + 1}; this one reads up to {current}" in issue.message
+
+
+def test_a_version_1_database_gets_the_seed_column_and_keeps_its_attempts(tmp_path, monkeypatch):
+    monkeypatch.setattr(database, "MIGRATIONS", {0: database.MIGRATIONS[0]})
+    monkeypatch.setattr(database, "VERSION", 1)
+    store = fresh(tmp_path)
+    store.record_attempt("a/e1", "old", "incorrect")
+    store.close()
+    monkeypatch.undo()
+    store = reopen(tmp_path)
+    assert [(a.answer, a.seed) for a in store.profile.exercises["a/e1"].attempts] == [("old", 0)]
+    store.record_attempt("a/e1", "new", "correct", seed=7)
+    store.close()
+    assert [(a.answer, a.seed) for a in reopen(tmp_path).profile.exercises["a/e1"].attempts] == [("old", 0), ("new", 7)]
 
 
 def test_every_database_version_has_a_migration():

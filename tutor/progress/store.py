@@ -600,8 +600,9 @@ class ProgressStore:
         diagnosis: str | None = None,
         message: str = "",
         content_hash: str | None = None,
+        seed: int = 0,
     ) -> ExerciseProgress:
-        """Record a checked answer; returns the exercise's record once it is committed."""
+        """Record a checked answer (to variant `seed`); returns the exercise's record once it is committed."""
         written = self._small_change(
             lambda p: model.apply_attempt(
                 p,
@@ -613,6 +614,7 @@ class ProgressStore:
                 diagnosis=diagnosis,
                 message=message,
                 content_hash=content_hash,
+                seed=seed,
             ),
             exercise_id,
         )
@@ -629,6 +631,7 @@ class ProgressStore:
             diagnosis=verdict.diagnosis,
             message=verdict.message,
             content_hash=exercise.content_hash,
+            seed=exercise.seed,
         )
 
     def record_hint(self, exercise_id: str, rung: int) -> ExerciseProgress:

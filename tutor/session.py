@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tutor.checking.verdict import Verdict
+from tutor.lessons.exercises import variant
 from tutor.lessons.loader import load_course
+from tutor.lessons.variants import VariantError
 from tutor.lessons.model import Course, Exercise, Lesson
 from tutor.progress import LoadIssue, ProgressError, ProgressStore, open_profile
 from tutor.progress.model import ExerciseProgress, LessonPosition, Profile
@@ -20,6 +22,41 @@ from tutor.progress.report import LessonReport, lesson_report
 
 class SessionError(Exception):
     """Something the learner should be told (a save failed, a profile is read-only...)."""
+
+
+# -- variants ("Show me another") ------------------------------------------------------------------
+
+ANOTHER_AFTER_WRONG = 3  # wrong tries at one variant after which another may be asked for
+
+
+def shown_seed(exercise: Exercise, record: ExerciseProgress) -> int:
+    """The variant the learner is on: the one of their last attempt (0 without variants)."""
+    if exercise.family is None or not record.attempts:
+        return 0
+    return record.attempts[-1].seed
+
+
+def solved_parts(exercise: Exercise, record: ExerciseProgress) -> set[str]:
+    """The parts solved in the variant `exercise` is (the whole record's for the one as written)."""
+    if exercise.seed == 0:
+        return {p.key for p in exercise.parts} if record.solved else set(record.parts_solved)
+    return {a.part for a in record.attempts if a.seed == exercise.seed and a.status == "correct"}
+
+
+def can_show_another(exercise: Exercise, record: ExerciseProgress) -> bool:
+    """"Show me another" is offered for an exercise with variants once it is solved, or after
+    three wrong tries at the variant shown."""
+    if exercise.family is None:
+        return False
+    if record.solved:
+        return True
+    wrong = sum(1 for a in record.attempts if a.seed == exercise.seed and a.status == "incorrect")
+    return wrong >= ANOTHER_AFTER_WRONG
+
+
+def next_seed(exercise: Exercise, record: ExerciseProgress) -> int:
+    """A variant not seen yet: one past every seed answered and the one shown."""
+    return max([exercise.seed, *(a.seed for a in record.attempts)]) + 1
 
 
 @dataclass(frozen=True)
@@ -60,6 +97,21 @@ class Session:
 
     def record(self, exercise_id: str) -> ExerciseProgress:
         return self.profile.exercise(exercise_id)
+
+    def shown_variant(self, exercise: Exercise) -> Exercise:
+        """The exercise as the learner last saw it: the variant of their last attempt."""
+        seed = shown_seed(exercise, self.record(exercise.id))
+        try:
+            return variant(exercise, seed) if seed else exercise
+        except VariantError:  # the lesson changed since: its family no longer makes that seed
+            return exercise
+
+    def another_variant(self, exercise: Exercise) -> Exercise:
+        """A fresh variant of `exercise` (one of its variants). Raises SessionError if none."""
+        try:
+            return variant(exercise, next_seed(exercise, self.record(exercise.id)))
+        except VariantError as exc:
+            raise SessionError(str(exc)) from exc
 
     def lesson_report(self, lesson: Lesson) -> LessonReport:
         return lesson_report(lesson, self.profile)

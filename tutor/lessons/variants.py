@@ -11,7 +11,8 @@ Expression fields (function, answer, mistakes' answers, domain) are parsed with 
 language, with the parameters as names; each parameter's Var node is replaced by its number in
 the tree (`replace_nodes`), numbers are folded exactly, and the tree is rendered back for the
 checker. Prose (prompt, hints, solution, mistake messages, part prompts) shows `{a}` (a value),
-`{a:sup}` (as a superscript, x{a:sup} -> x³), `{a:+}` (a signed term, "+ 3" or "− 3") and `{= a*b}` (a computed value), each evaluated
+`{a:sup}` (as a superscript, x{a:sup} -> x³), `{a:+}` (a signed term, "+ 3" or "− 3"), `{a:coef}` (a
+coefficient: nothing for 1, "−" for −1) and `{= a*b}` (a computed value), each evaluated
 here on Fractions by walking the parsed tree. Nothing is formatted into text that is then parsed
 or evaluated, and nothing is ever passed to eval.
 
@@ -40,6 +41,7 @@ MAX_DENOMINATOR = 1000  # larger denominators are not "readable numbers"
 _NUMBER = re.compile(r"-?\d+(\.\d+)?(/\d+)?")
 _INTEGER_CONDITION = re.compile(r"^(.*\S)\s+is\s+an?\s+integer$")
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+STYLES = ("sup", "+", "coef")  # {a:sup} x², {a:+} "+ 3" / "− 3", {a:coef} "" for 1, "−" for −1
 _SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 
 
@@ -346,21 +348,25 @@ def fill_prose(text: str, values: dict[str, Fraction]) -> str:
 
     def one(match: re.Match[str]) -> str:
         inside = match.group(1).strip()
-        if inside.startswith("="):
+        body, colon, style = inside.rpartition(":")
+        if not colon or style.strip() not in STYLES:
+            body, style = inside, ""
+        body, style = body.strip(), style.strip()
+        if body.startswith("="):
             try:
-                tree = parse(inside[1:], tuple(values)).tree
+                value = exact_value(parse(body[1:], tuple(values)).tree, values)
             except MathError as exc:
                 raise VariantError(f"'{{{inside}}}' cannot be read: {exc}") from None
-            return format_number(exact_value(tree, values))
-        name, _, style = inside.partition(":")
-        name, style = name.strip(), style.strip()
-        if name not in values or style not in ("", "sup", "+"):
+        elif body in values:
+            value = values[body]
+        else:
             raise VariantError(f"'{{{inside}}}' is not a parameter ({', '.join(values)}), "
-                               "'{name:sup}', '{name:+}' or '{= expression}'")
+                               "'{name:sup}', '{name:+}', '{name:coef}' or '{= expression}' (with a style if wanted)")
         if style == "+":  # a signed term: "+ 3" or "− 3"
-            value = values[name]
             return f"{'−' if value < 0 else '+'} {format_number(abs(value))}"
-        return format_number(values[name], superscript=style == "sup")
+        if style == "coef" and abs(value) == 1:  # a coefficient: 1·x is written x, −1·x is −x
+            return "" if value == 1 else "−"
+        return format_number(value, superscript=style == "sup")
 
     return _PLACEHOLDER.sub(one, text)
 

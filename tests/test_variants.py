@@ -141,6 +141,9 @@ def test_numbers_come_out_readable():
     tree = parse("a*x^2 + b*x - c", ("x", "a", "b", "c")).tree
     assert render(substitute(tree, {"a": Fraction(1), "b": Fraction(-3), "c": Fraction(-2)})) == "x^2 - 3·x + 2"
     assert fill_prose("{= a/b} and {a:sup} and {b:+}", {"a": Fraction(3), "b": Fraction(-6)}) == "−1/2 and ³ and − 6"
+    assert fill_prose("{= a/8:dec}, {= a/b:dec}, {= -a/300:dec}, {= 1/a:dec}, {b:dec}", {"a": Fraction(3), "b": Fraction(-6)}) \
+        == "0.375, −0.5, −0.01, 1/3, −6"
+    assert fill_prose("{a:coef}x + {b:coef}y", {"a": Fraction(1), "b": Fraction(-1)}) == "x + −y"
 
 
 def test_an_engine_kind_cannot_have_parameters():

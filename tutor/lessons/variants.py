@@ -12,7 +12,7 @@ language, with the parameters as names; each parameter's Var node is replaced by
 the tree (`replace_nodes`), numbers are folded exactly, and the tree is rendered back for the
 checker. Prose (prompt, hints, solution, mistake messages, part prompts) shows `{a}` (a value),
 `{a:sup}` (as a superscript, x{a:sup} -> x³), `{a:+}` (a signed term, "+ 3" or "− 3"), `{a:coef}` (a
-coefficient: nothing for 1, "−" for −1) and `{= a*b}` (a computed value), each evaluated
+coefficient: nothing for 1, "−" for −1), `{a:dec}` (an exact decimal, 0.75) and `{= a*b}` (a computed value), each evaluated
 here on Fractions by walking the parsed tree. Nothing is formatted into text that is then parsed
 or evaluated, and nothing is ever passed to eval.
 
@@ -41,7 +41,7 @@ MAX_DENOMINATOR = 1000  # larger denominators are not "readable numbers"
 _NUMBER = re.compile(r"-?\d+(\.\d+)?(/\d+)?")
 _INTEGER_CONDITION = re.compile(r"^(.*\S)\s+is\s+an?\s+integer$")
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
-STYLES = ("sup", "+", "coef")  # {a:sup} x², {a:+} "+ 3" / "− 3", {a:coef} "" for 1, "−" for −1
+STYLES = ("sup", "+", "coef", "dec")  # {a:sup} x², {a:+} "+ 3" / "− 3", {a:coef} "" for 1, "−" for −1, {a:dec} 0.75
 _SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 
 
@@ -235,6 +235,22 @@ def _holds(relation: Relation, values: dict[str, Fraction]) -> bool:
     return all(tests[op](a, b) for op, a, b in zip(relation.ops, numbers, numbers[1:]))
 
 
+def decimal_text(value: Fraction) -> str:
+    """A number as an exact decimal (3/4 -> 0.75), or as a fraction when it has none (1/3)."""
+    denominator, twos, fives = value.denominator, 0, 0
+    while denominator % 2 == 0:
+        denominator, twos = denominator // 2, twos + 1
+    while denominator % 5 == 0:
+        denominator, fives = denominator // 5, fives + 1
+    if denominator != 1:
+        return format_number(value)
+    places = max(twos, fives)
+    scaled = abs(value) * 10**places
+    digits = str(scaled.numerator).rjust(places + 1, "0")
+    text = digits if not places else f"{digits[:-places]}.{digits[-places:]}"
+    return ("−" if value < 0 else "") + text
+
+
 def format_number(value: Fraction, superscript: bool = False) -> str:
     """A number for prose: 5, −3, 3/4."""
     text = str(value.numerator) if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
@@ -364,6 +380,8 @@ def fill_prose(text: str, values: dict[str, Fraction]) -> str:
                                "'{name:sup}', '{name:+}', '{name:coef}' or '{= expression}' (with a style if wanted)")
         if style == "+":  # a signed term: "+ 3" or "− 3"
             return f"{'−' if value < 0 else '+'} {format_number(abs(value))}"
+        if style == "dec":
+            return decimal_text(value)
         if style == "coef" and abs(value) == 1:  # a coefficient: 1·x is written x, −1·x is −x
             return "" if value == 1 else "−"
         return format_number(value, superscript=style == "sup")

@@ -212,3 +212,19 @@ def test_batch_lines_take_a_seed(make_course, capsys, monkeypatch):
     verdicts = [json.loads(line)["status"] for line in capsys.readouterr().out.splitlines()]
     assert verdicts[0] == "correct" and verdicts[2] == "invalid"
     assert verdicts[1] == ("correct" if reference == ex.parts[0].spec.answer else "incorrect")
+
+
+def test_check_seed_records_the_variant_with_the_attempt(make_course, capsys, tmp_path):
+    from tutor.progress import open_profile
+
+    folder = make_course({"a": lesson_with(FAMILY)})
+    reference = variant(load_course(folder).exercise("a/e1"), 3).parts[0].spec.answer
+    save = tmp_path / "saves"
+    assert main(["check", "a/e1", reference, "--seed", "3", "--lessons", str(folder), "--save-dir", str(save)]) == 0
+    assert main(["check", "a/e1", "0", "--lessons", str(folder), "--save-dir", str(save)]) == 1
+    capsys.readouterr()
+    store, _ = open_profile(save)
+    try:
+        assert [(a.seed, a.status) for a in store.profile.exercises["a/e1"].attempts] == [(3, "correct"), (0, "incorrect")]
+    finally:
+        store.close(backup=False)

@@ -65,6 +65,7 @@ class Family:
     conditions: tuple[Relation, ...] = ()
     integers: tuple[Node, ...] = ()  # expressions that must come out whole
     _drawn: list[tuple[Fraction, ...]] = field(default_factory=list, repr=False)
+    _seen: set[tuple[Fraction, ...]] = field(default_factory=set, repr=False)  # drawn, and the default
     _exhausted: bool = field(default=False, repr=False)
     _rng: random.Random | None = field(default=None, repr=False)
 
@@ -99,10 +100,11 @@ class Family:
     def _extend(self) -> None:
         if self._rng is None:
             self._rng = random.Random(f"variants:{self.exercise_id}")
-        seen = set(self._drawn) | {tuple(p.default for p in self.params)}
+            self._seen.add(tuple(p.default for p in self.params))
         for _ in range(MAX_TRIES):
             combo = tuple(self._rng.choice(p.values) for p in self.params)
-            if combo not in seen and self.accepts(dict(zip(self.names, combo))):
+            if combo not in self._seen and self.accepts(dict(zip(self.names, combo))):
+                self._seen.add(combo)
                 self._drawn.append(combo)
                 return
         self._exhausted = True

@@ -616,19 +616,34 @@ def test_an_older_database_migrates_to_the_current_version_in_one_place(tmp_path
     store.record_attempt("a/e1", "kept", "correct")
     store.close()
     # A later version adds the review log: one more entry in MIGRATIONS, nothing else.
-    later = database.VERSION
-    migrations = {**database.MIGRATIONS, later: ("CREATE TABLE reviews (exercise_id TEXT NOT NULL, time TEXT NOT NULL) STRICT",)}
-    monkeypatch.setattr(database, "MIGRATIONS", migrations)
-    monkeypatch.setattr(database, "VERSION", later + 1)
+    current = database.VERSION
+    table = "CREATE TABLE reviews (exercise_id TEXT NOT NULL, time TEXT NOT NULL) STRICT"
+    monkeypatch.setattr(database, "MIGRATIONS", {**database.MIGRATIONS, current: (table,)})
+    monkeypatch.setattr(database, "VERSION", current + 1)
     store = reopen(tmp_path)
     assert answers(store) == ["kept"]
     conn = sqlite3.connect(store.path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == later + 1
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == current + 1
     assert conn.execute("SELECT count(*) FROM reviews").fetchone()[0] == 0
     conn.close()
     monkeypatch.undo()  # this tutor is now older than the file
     store, issue = open_profile(tmp_path)
-    assert issue.kind == "future" and f"schema {later + 1}; this one reads up to {later}" in issue.message
+    assert issue.kind == "future" and f"schema {current + 1}; this one reads up to {current}" in issue.message
+
+
+def test_a_version_1_database_gets_the_seed_column_and_keeps_its_attempts(tmp_path):
+    store = fresh(tmp_path)
+    store.record_attempt("a/e1", "old", "incorrect")
+    store.close(backup=False)
+    conn = sqlite3.connect(store.path, isolation_level=None)  # back to version 1: no seed column
+    conn.execute("ALTER TABLE attempts DROP COLUMN seed")
+    conn.execute("PRAGMA user_version = 1")
+    conn.close()
+    store = reopen(tmp_path)
+    assert [(a.answer, a.seed) for a in store.profile.exercises["a/e1"].attempts] == [("old", 0)]
+    store.record_attempt("a/e1", "new", "correct", seed=7)
+    store.close()
+    assert [(a.answer, a.seed) for a in reopen(tmp_path).profile.exercises["a/e1"].attempts] == [("old", 0), ("new", 7)]
 
 
 def test_every_database_version_has_a_migration():

@@ -14,7 +14,9 @@ from functools import cached_property
 from pathlib import Path
 
 from tutor.checking.verdict import Verdict
+from tutor.lessons.exercises import variant
 from tutor.lessons.loader import load_course
+from tutor.lessons.variants import VariantError
 from tutor.lessons.model import Course, Exercise, Lesson
 from tutor.progress import LoadIssue, ProgressError, ProgressStore, open_profile
 from tutor.practice.episodes import Event
@@ -26,6 +28,41 @@ from tutor.progress.report import LessonReport, lesson_report
 
 class SessionError(Exception):
     """Something the learner should be told (a save failed, a profile is read-only...)."""
+
+
+# -- variants ("Show me another") ------------------------------------------------------------------
+
+ANOTHER_AFTER_WRONG = 3  # wrong tries at one variant after which another may be asked for
+
+
+def shown_seed(exercise: Exercise, record: ExerciseProgress) -> int:
+    """The variant the learner is on: the one of their last attempt (0 without variants)."""
+    if exercise.family is None or not record.attempts:
+        return 0
+    return record.attempts[-1].seed
+
+
+def solved_parts(exercise: Exercise, record: ExerciseProgress) -> set[str]:
+    """The parts solved in the variant `exercise` is (the whole record's for the one as written)."""
+    if exercise.seed == 0:
+        return {p.key for p in exercise.parts} if record.solved else set(record.parts_solved)
+    return {a.part for a in record.attempts if a.seed == exercise.seed and a.status == "correct"}
+
+
+def can_show_another(exercise: Exercise, record: ExerciseProgress) -> bool:
+    """"Show me another" is offered for an exercise with variants once it is solved, or after
+    three wrong tries at the variant shown."""
+    if exercise.family is None:
+        return False
+    if record.solved:
+        return True
+    wrong = sum(1 for a in record.attempts if a.seed == exercise.seed and a.status == "incorrect")
+    return wrong >= ANOTHER_AFTER_WRONG
+
+
+def next_seed(exercise: Exercise, record: ExerciseProgress) -> int:
+    """A variant not seen yet: one past every seed answered and the one shown."""
+    return max([exercise.seed, *(a.seed for a in record.attempts)]) + 1
 
 
 @dataclass(frozen=True)
@@ -73,6 +110,21 @@ class Session:
 
     def record(self, exercise_id: str) -> ExerciseProgress:
         return self.profile.exercise(exercise_id)
+
+    def shown_variant(self, exercise: Exercise) -> Exercise:
+        """The exercise as the learner last saw it: the variant of their last attempt."""
+        seed = shown_seed(exercise, self.record(exercise.id))
+        try:
+            return variant(exercise, seed) if seed else exercise
+        except VariantError:  # the lesson changed since: its family no longer makes that seed
+            return exercise
+
+    def another_variant(self, exercise: Exercise) -> Exercise:
+        """A fresh variant of `exercise` (one of its variants). Raises SessionError if none."""
+        try:
+            return variant(exercise, next_seed(exercise, self.record(exercise.id)))
+        except VariantError as exc:
+            raise SessionError(str(exc)) from exc
 
     def lesson_report(self, lesson: Lesson) -> LessonReport:
         return lesson_report(lesson, self.profile)
@@ -162,7 +214,7 @@ class Session:
 
     def record_shown(self, exercise: Exercise, seed: int | None = None) -> None:
         """A review session served `exercise`."""
-        self._write(self.store.record_shown, exercise.id, time=self._time(), seed=seed)
+        self._write(self.store.record_shown, exercise.id, time=self._time(), seed=_seed(exercise, seed))
 
     # -- writing (each durable on return) -------------------------------------------------------------
     def _write(self, action, *args, **kwargs):
@@ -181,11 +233,12 @@ class Session:
                            review=review, seed=seed)
 
     def record_hint(self, exercise: Exercise, rung: int, *, review: bool = False, seed: int | None = None) -> ExerciseProgress:
-        return self._write(self.store.record_hint, exercise.id, rung, time=self._time(), review=review, seed=seed)
+        return self._write(self.store.record_hint, exercise.id, rung, time=self._time(), review=review,
+                           seed=_seed(exercise, seed))
 
     def record_reveal(self, exercise: Exercise, *, review: bool = False, seed: int | None = None) -> ExerciseProgress:
         return self._write(self.store.record_reveal, exercise.id, exercise.content_hash, time=self._time(),
-                           review=review, seed=seed)
+                           review=review, seed=_seed(exercise, seed))
 
     def set_draft(self, exercise: Exercise, part_key: str, text: str) -> None:
         self._write(self.store.set_draft, exercise.id, text, part_key)
@@ -206,3 +259,8 @@ class Session:
     def start_fresh(self) -> None:
         self._write(self.store.start_fresh)
         self.load_issue = self.store.issue
+
+
+def _seed(exercise: Exercise, seed: int | None) -> int:
+    """The variant an event is about: the one given, else the one the exercise object shows."""
+    return exercise.seed if seed is None else seed

@@ -1,4 +1,4 @@
-"""`tutor validate`, `tutor lessons` and `tutor check`: the course from the command line."""
+"""`tutor validate`, `tutor lessons`, `tutor check` and `tutor variant`: the course from the command line."""
 
 from __future__ import annotations
 
@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any, TextIO
 from tutor.commands import common
 from tutor.commands.common import answers_may_start_with_minus
 from tutor.commands.output import printable
+from tutor.lessons.exercises import variant
+from tutor.lessons.variants import VariantError
 
 if TYPE_CHECKING:
     from tutor.checking.verdict import Verdict
@@ -62,7 +64,19 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
     common.now_option(check, "record the attempt")
     check.add_argument("--review", action="store_true",
                        help="record the attempt as review work (a later-day review pass is what masters a lesson)")
+    check.add_argument("--seed", type=int, default=0, metavar="N",
+                       help="check an answer to variant N of the exercise (0, the default: as written)")
     check.set_defaults(func=run_check, parser=check)
+
+    variant_cmd = subparsers.add_parser(
+        "variant", parents=[parent], help="print a variant of an exercise (its prompt and reference)",
+        description="Print variant N of an exercise that has parameters, or variants 1..K.")
+    variant_cmd.add_argument("exercise", metavar="EXERCISE_ID")
+    how = variant_cmd.add_mutually_exclusive_group()
+    how.add_argument("--seed", type=int, default=1, metavar="N", help="the variant to print (default 1; 0: as written)")
+    how.add_argument("--count", type=int, metavar="K", help="print variants 1..K")
+    variant_cmd.add_argument("--json", action="store_true", help="one JSON object a line: seed, prompt, reference")
+    variant_cmd.set_defaults(func=run_variant, parser=variant_cmd)
 
 
 def _load(args: argparse.Namespace, folder: Path | None = None) -> Course:
@@ -298,11 +312,11 @@ def run_check(args: argparse.Namespace) -> int:
     try:
         exercise, part = find_part(course, args.exercise)
     except AddressError as exc:
-        if args.json:
-            print(json.dumps(refusal_json(args.exercise, exc.message, exc.reason), ensure_ascii=False))
-        else:
-            print(printable(f"tutor check: {exc.message}"), file=sys.stderr)
-        return EXIT_BY_STATUS["invalid"]
+        return _refuse(args, args.exercise, exc.message, exc.reason)
+    try:
+        exercise, part = seeded(exercise, part, args.seed)
+    except VariantError as exc:
+        return _refuse(args, args.exercise, str(exc), "no-variant")
     with _service() as service:
         verdict = decide(service, exercise, part, args.answer)
     from tutor.progress import ProgressError
@@ -319,24 +333,43 @@ def run_check(args: argparse.Namespace) -> int:
     return EXIT_BY_STATUS.get(verdict.status, 2)
 
 
-def _requests(lines: Iterable[str]) -> Iterator[tuple[Any, str | None, str]]:
-    """(address, answer, error) per non-blank line; error is "" for a usable request."""
+def _refuse(args: argparse.Namespace, address: str, message: str, reason: str) -> int:
+    if args.json:
+        print(json.dumps(refusal_json(address, message, reason), ensure_ascii=False))
+    else:
+        print(printable(f"tutor check: {message}"), file=sys.stderr)
+    return EXIT_BY_STATUS["invalid"]
+
+
+def seeded(exercise: Exercise, part: ExercisePart, seed: int) -> tuple[Exercise, ExercisePart]:
+    """The exercise and part of variant `seed` (0: as written). Raises VariantError."""
+    if seed == 0:
+        return exercise, part
+    one = variant(exercise, seed)
+    return one, one.part(part.key)
+
+
+def _requests(lines: Iterable[str]) -> Iterator[tuple[Any, str | None, int, str]]:
+    """(address, answer, seed, error) per non-blank line; error is "" for a usable request."""
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:
             request = json.loads(line)
         except json.JSONDecodeError as exc:
-            yield None, None, f"line {number} is not JSON: {exc.msg}"
+            yield None, None, 0, f"line {number} is not JSON: {exc.msg}"
             continue
         if not isinstance(request, dict):
-            yield None, None, f"line {number} must be a JSON object"
+            yield None, None, 0, f"line {number} must be a JSON object"
             continue
-        address, answer = request.get("exercise"), request.get("answer")
+        address, answer, seed = request.get("exercise"), request.get("answer"), request.get("seed", 0)
         if not isinstance(address, str) or not isinstance(answer, str):
-            yield address, None, f"line {number} needs \"exercise\" and \"answer\" as strings"
+            yield address, None, 0, f"line {number} needs \"exercise\" and \"answer\" as strings"
             continue
-        yield address, answer, ""
+        if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+            yield address, None, 0, f"line {number}: \"seed\" must be a whole number from 0"
+            continue
+        yield address, answer, seed, ""
 
 
 def run_batch(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
@@ -345,18 +378,66 @@ def run_batch(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
 
     course = _load(args)
     with _service() as service:
-        for address, answer, error in _requests(stdin):
+        for address, answer, seed, error in _requests(stdin):
             if error:
                 result = refusal_json(address, error, "bad-request")
             else:
                 try:
-                    exercise, part = find_part(course, address)
+                    exercise, part = seeded(*find_part(course, address), seed)
                 except AddressError as exc:
                     result = refusal_json(address, exc.message, exc.reason)
+                except VariantError as exc:
+                    result = refusal_json(address, str(exc), "no-variant")
                 else:
                     verdict = decide(service, exercise, part, answer)
                     record_attempt(args, Attempt(address, exercise, part, answer, verdict))
                     result = verdict_json(address, verdict)
             stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
             stdout.flush()  # a driving program reads each verdict as it comes
+    return 0
+
+
+# -- tutor variant -------------------------------------------------------------------------------
+
+
+def variant_json(exercise: Exercise) -> dict[str, Any]:
+    """What `tutor variant` prints for one variant: its seed, prompt (with the parts' prompts)
+    and reference (per part key when the exercise has parts)."""
+    prompts = [exercise.prompt] + [f"({p.key}) {p.prompt}" for p in exercise.parts if p.key]
+    references = {p.key: p.spec.answer or p.spec.function or "" for p in exercise.parts}
+    reference: Any = references.get("", "") if set(references) == {""} else references
+    if set(references) == {""} and not exercise.parts[0].spec.answer:
+        reference = f"the derivative of {exercise.parts[0].spec.function}" \
+            if exercise.parts[0].spec.kind == "derivative" else reference
+    return {"exercise": exercise.id, "seed": exercise.seed, "prompt": "\n".join(prompts), "reference": reference}
+
+
+def run_variant(args: argparse.Namespace) -> int:
+    from tutor.lessons.address import AddressError, find_part
+
+    course = _load(args)
+    try:
+        exercise, _part = find_part(course, args.exercise)
+    except AddressError as exc:
+        print(printable(f"tutor variant: {exc.message}"), file=sys.stderr)
+        return 2
+    if exercise.family is None:
+        print(f"{exercise.id} has no variants: it is always the exercise as written.")
+        return 1
+    if args.count is not None and args.count < 1 or args.seed < 0:
+        args.parser.error("--count is at least 1 and --seed at least 0")
+    seeds = range(1, args.count + 1) if args.count is not None else (args.seed,)
+    for seed in seeds:
+        try:
+            shown = variant_json(variant(exercise, seed))
+        except VariantError as exc:
+            print(printable(f"tutor variant: {exc}"), file=sys.stderr)
+            return 2
+        if args.json:
+            print(json.dumps(shown, ensure_ascii=False))
+        else:
+            reference = shown["reference"]
+            if isinstance(reference, dict):
+                reference = "; ".join(f"({k}) {v}" for k, v in reference.items())
+            print(printable(f"{exercise.id} seed {seed}\n{shown['prompt']}\nreference: {reference}\n"))
     return 0

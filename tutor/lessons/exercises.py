@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import string
+from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from tutor import kinds
@@ -16,6 +18,7 @@ from tutor.lessons.fences import RawBlock
 from tutor.lessons.fields import Fields
 from tutor.lessons.model import Exercise, ExercisePart
 from tutor.lessons.report import Report
+from tutor.lessons.variants import Family, VariantError, instantiate, read_family
 from tutor.lessons.yamlsource import YamlError, load_yaml, plain
 
 COMMON_FIELDS = ("id", "kind", "prompt", "hints", "solution", "mistakes", "parts")
@@ -38,7 +41,69 @@ def build_exercise(block: RawBlock, report: Report) -> Exercise | None:
     if not isinstance(data, dict):
         report.error(block.line, "an exercise block must hold YAML fields (name: value lines)")
         return None
-    fields = Fields(data, report, block.first_line, block.line, "exercise")
+    family = None
+    if "params" in data or "where" in data:
+        family = _family(data, report, block)
+        if family is None:
+            return None
+        template, data = data, instantiate(data, family.default)
+    exercise = _build(data, report, block.first_line, block.line, content_hash(block.text))
+    if exercise is None or family is None:
+        return exercise
+    return replace(exercise, family=family, template=template)
+
+
+def _family(data: dict, report: Report, block: RawBlock) -> Family | None:
+    """The block's variant family, or None with the problem reported."""
+    fields = Fields(data, report, block.first_line, block.line, f"exercise {data.get('id', '')}".strip())
+    kind = data.get("kind")
+    if kind in kinds.KINDS and not kinds.get(kind).checker or kind == "choice":
+        fields.error("params", f"a {kind} exercise cannot have parameters (variants are for answer kinds "
+                               "with formulas)")
+        return None
+    reserved = {"x"} | _declared_names(data)
+    for part in data.get("parts") or ():
+        if isinstance(part, dict):
+            reserved |= _declared_names(part)
+    try:
+        family = read_family(str(data.get("id", "")), data.get("params"), data.get("where"), reserved)
+        instantiate(data, family.default)
+    except VariantError as exc:
+        fields.error("params" if "params" in data else "where", str(exc))
+        return None
+    return family
+
+
+def _declared_names(data: dict) -> set[str]:
+    names: set[str] = set()
+    if isinstance(data.get("var"), str):
+        names.add(data["var"])
+    declared = data.get("vars")
+    if isinstance(declared, str):
+        names |= set(declared.replace(",", " ").split())
+    elif isinstance(declared, list):
+        names |= {str(v) for v in declared}
+    return names
+
+
+def variant(exercise: Exercise, seed: int) -> Exercise:
+    """Variant `seed` of an exercise with a family (seed 0: the exercise as written).
+    Raises VariantError when the exercise has no variants or this one cannot be made."""
+    if exercise.family is None or exercise.template is None:
+        raise VariantError(f"exercise {exercise.id} has no variants")
+    if seed == exercise.seed:
+        return exercise
+    data = instantiate(exercise.template, exercise.family.draw(seed))
+    report = Report(Path("variant"))
+    built = _build(data, report, 0, exercise.line, exercise.content_hash)
+    if built is None or report.errors:
+        problems = "; ".join(p.message for p in report.problems if p.severity == "error")
+        raise VariantError(f"variant {seed} of {exercise.id} is not a valid exercise: {problems}")
+    return replace(built, line=exercise.line, family=exercise.family, template=exercise.template, seed=seed)
+
+
+def _build(data: dict, report: Report, first_line: int, line: int, digest: str) -> Exercise | None:
+    fields = Fields(data, report, first_line, line, "exercise")
     exercise_id = fields.text("id", required=True)
     if exercise_id:
         fields.context = f"exercise {exercise_id}"
@@ -67,8 +132,8 @@ def build_exercise(block: RawBlock, report: Report) -> Exercise | None:
         parts=parts,
         hints=hints,
         solution=solution or "",
-        line=block.line,
-        content_hash=content_hash(block.text),
+        line=line,
+        content_hash=digest,
         data=raw,
     )
 

@@ -61,6 +61,11 @@ class Exercise:
     line: int
     content_hash: str  # changes whenever the exercise block changes
     data: dict[str, Any] = field(default_factory=dict)  # the raw YAML, for kinds with their own engines
+    # Variants (tutor.lessons.variants): the family and the block as written, with its parameters;
+    # `seed` says which variant this is (0: as written). See `tutor.lessons.exercises.variant`.
+    family: Any = field(default=None, compare=False, repr=False)
+    template: dict[str, Any] | None = field(default=None, compare=False, repr=False)
+    seed: int = 0
 
     def part(self, key: str) -> ExercisePart:
         for part in self.parts:

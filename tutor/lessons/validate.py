@@ -30,6 +30,7 @@ def validate_course(course: Course, *, self_check: bool = True) -> list[Problem]
         problems.extend(rule(course))
     if self_check:
         problems.extend(check_answers(course))
+        problems.extend(check_variants(course))
         problems.extend(check_engine_exercises(course))
     else:
         problems.extend(check_answer_syntax(course))
@@ -257,6 +258,54 @@ def check_answers(course: Course) -> list[Problem]:
                 messages = [f"the checker's self-check failed: {type(exc).__name__}: {exc}"]
             problems.extend(Problem(lesson.path, exercise.line, f"exercise {name}: {m}") for m in messages)
     return problems
+
+
+VARIANT_SEEDS = 20  # seeds 1..20 of every family are self-checked
+
+
+def check_variants(course: Course) -> list[Problem]:
+    """Seeds 1..20 of every variant family: each variant builds, its reference is accepted and
+    each mistake rejected (the checker's self-check), every parameter value is finite, and the
+    prompts of the 20 (with the one as written) are distinct."""
+    import math
+
+    import tutor.checking as checking
+    from tutor.lessons.exercises import variant
+    from tutor.lessons.variants import VariantError
+
+    problems = []
+    for lesson, exercise in _exercises(course):
+        if exercise.family is None:
+            continue
+        seen: dict[str, int] = {_prompt_text(exercise): 0}
+        for seed in range(1, VARIANT_SEEDS + 1):
+            where = f"exercise {exercise.id}, seed {seed}"
+            try:
+                one = variant(exercise, seed)
+            except VariantError as exc:
+                problems.append(Problem(lesson.path, exercise.line, f"{where}: {exc}"))
+                break
+            values = exercise.family.draw(seed)
+            bad = [name for name, value in values.items() if not math.isfinite(float(value))]
+            if bad:
+                problems.append(Problem(lesson.path, exercise.line, f"{where}: '{bad[0]}' is not finite"))
+            prompt = _prompt_text(one)
+            if prompt in seen:
+                problems.append(Problem(lesson.path, exercise.line, f"{where}: the prompt is the same as seed "
+                                        f"{seen[prompt]}'s: give the parameters more values, or show them all"))
+            seen.setdefault(prompt, seed)
+            for part in one.parts:
+                name = f"{where}, part {part.key}" if part.key else where
+                try:
+                    messages = checking.self_check(part.spec)
+                except Exception as exc:  # a checker bug must not hide the other exercises
+                    messages = [f"the checker's self-check failed: {type(exc).__name__}: {exc}"]
+                problems.extend(Problem(lesson.path, exercise.line, f"{name}: {m}") for m in messages)
+    return problems
+
+
+def _prompt_text(exercise: Exercise) -> str:
+    return "\n".join([exercise.prompt, *(part.prompt for part in exercise.parts)])
 
 
 def check_engine_blocks(course: Course) -> list[Problem]:

@@ -97,6 +97,9 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         "CREATE INDEX practice_events_by_time ON practice_events (time, id)",
         "DERIVE",  # events from the attempts, hints and reveals already stored: see DERIVE_EVENTS
     ),
+    # The variant each attempt answered (tutor.lessons.variants), so resume shows the same one.
+    # Old attempts answered the exercise as written: seed 0.
+    2: ("ALTER TABLE attempts ADD COLUMN seed INTEGER NOT NULL DEFAULT 0 CHECK (seed >= 0)",),
 }
 VERSION = len(MIGRATIONS)
 TABLES = frozenset({"profile", "settings", "lessons", "exercises", "attempts", "undo", "practice_events"})
@@ -271,7 +274,7 @@ def _from_json(text: str, where: str, kind: type) -> Any:
 # --- reading ---------------------------------------------------------------------------------
 
 _RECORD_COLUMNS = "exercise_id, status, hints_used, revealed, first_solved, solved_hash, parts_solved, drafts"
-_ATTEMPT_COLUMNS = "exercise_id, time, part, answer, status, diagnosis, message"
+_ATTEMPT_COLUMNS = "exercise_id, time, part, answer, status, diagnosis, message, seed"
 
 
 def _record(row: tuple) -> ExerciseProgress:
@@ -295,7 +298,7 @@ def _record(row: tuple) -> ExerciseProgress:
 
 
 def _attempt(row: tuple) -> Attempt:
-    exercise_id, time, part, answer, status, diagnosis, message = row
+    exercise_id, time, part, answer, status, diagnosis, message, seed = row
     # The hot path of reading a long history: plain text, as written, is taken as it is; only
     # the rare BLOB (text with lone surrogates) or a wrong value goes through the checks below.
     if (
@@ -305,13 +308,16 @@ def _attempt(row: tuple) -> Attempt:
         and status in VERDICT_STATUSES
         and type(time) is str
         and type(part) is str
+        and type(seed) is int
     ):
-        return Attempt(time, answer, status, part, diagnosis, message)
+        return Attempt(time, answer, status, part, diagnosis, message, seed)
     where = f"attempts of {exercise_id!r}"
     if status not in VERDICT_STATUSES:
         raise SchemaError(f"{where}.status", f"expected one of {', '.join(VERDICT_STATUSES)}")
     if type(time) is not str or type(part) is not str:
         raise SchemaError(where, "time and part must be text")
+    if type(seed) is not int or seed < 0:
+        raise SchemaError(where, "the seed must be a whole number from 0")
     return Attempt(
         time,
         _untext(answer, where),
@@ -319,6 +325,7 @@ def _attempt(row: tuple) -> Attempt:
         part,
         None if diagnosis is None else _untext(diagnosis, where),
         _untext(message, where),
+        seed,
     )
 
 
@@ -414,9 +421,9 @@ def _put_record(conn: sqlite3.Connection, exercise_id: str, r: ExerciseProgress)
 
 def _add_attempts(conn: sqlite3.Connection, exercise_id: str, attempts: Iterable[Attempt]) -> None:
     conn.executemany(
-        f"INSERT INTO attempts ({_ATTEMPT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        f"INSERT INTO attempts ({_ATTEMPT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         [(exercise_id, a.time, a.part, _text(a.answer), a.status,
-          None if a.diagnosis is None else _text(a.diagnosis), _text(a.message)) for a in attempts],
+          None if a.diagnosis is None else _text(a.diagnosis), _text(a.message), a.seed) for a in attempts],
     )
 
 

@@ -69,6 +69,7 @@ class Attempt:
     part: str = ""  # "" for an exercise without parts, else "a", "b", ...
     diagnosis: str | None = None
     message: str = ""
+    seed: int = 0  # the exercise's variant (tutor.lessons.variants); 0: as written
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -209,14 +210,15 @@ def apply_attempt(
     message: str = "",
     content_hash: str | None = None,
     time: str | None = None,
+    seed: int = 0,
 ) -> ExerciseProgress:
-    """Record one checked answer. `parts` lists every part key of the exercise, so a correct
-    answer to the last open part completes it."""
+    """Record one checked answer (to variant `seed`). `parts` lists every part key of the
+    exercise, so a correct answer to the last open part completes it."""
     if verdict_status not in VERDICT_STATUSES:
         raise ValueError(f"verdict status must be one of {', '.join(VERDICT_STATUSES)}, not {verdict_status!r}")
     t = time or now()
     record = _record(profile, exercise_id)
-    record.attempts.append(Attempt(t, answer, verdict_status, part, diagnosis, message))
+    record.attempts.append(Attempt(t, answer, verdict_status, part, diagnosis, message, seed))
     if verdict_status == "correct":
         if part not in record.parts_solved:
             record.parts_solved = sorted({*record.parts_solved, part})

@@ -170,7 +170,7 @@ def _key(key: str, where: str) -> str:
 
 _TOP = ("schema_version", "profile", "created", "updated", "last_lesson", "settings", "totals", "lessons", "exercises")
 _EXERCISE = ("status", "attempts", "hints_used", "revealed", "first_solved", "solved_hash", "parts_solved", "drafts")
-_ATTEMPT = ("time", "part", "answer", "status", "diagnosis", "message")
+_ATTEMPT = ("time", "part", "answer", "status", "diagnosis", "message", "seed")
 _POSITION = ("page", "scroll", "focused_exercise", "updated")
 
 
@@ -187,7 +187,14 @@ def _attempt(value: Any, where: str) -> Attempt:
         part=_str(obj.get("part", ""), _field(where, "part")),
         diagnosis=_opt_str(obj.get("diagnosis"), _field(where, "diagnosis")),
         message=_str(obj.get("message", ""), _field(where, "message")),
+        seed=_seed(obj.get("seed", 0), _field(where, "seed")),
     )
+
+
+def _seed(value: Any, where: str) -> int:
+    if type(value) is not int or value < 0:
+        raise SchemaError(where, "expected a whole number from 0 (the variant answered)")
+    return value
 
 
 def _exercise(value: Any, where: str) -> ExerciseProgress:
@@ -291,6 +298,7 @@ def profile_to_dict(profile: Profile) -> dict[str, Any]:
                         "status": a.status,
                         "diagnosis": a.diagnosis,
                         "message": a.message,
+                        **({"seed": a.seed} if a.seed else {}),  # written only for a variant
                     }
                     for a in r.attempts
                 ],

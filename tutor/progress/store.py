@@ -609,17 +609,18 @@ class ProgressStore:
         content_hash: str | None = None,
         time: str | None = None,
         review: bool = False,
-        seed: int | None = None,
+        seed: int = 0,
     ) -> ExerciseProgress:
-        """Record a checked answer, and its practice event (wrong, partial or correct; an answer
-        that could not be read is none); returns the exercise's record once it is committed.
-        `time` (ISO 8601) is now unless given; `review` marks an answer in a review session."""
+        """Record a checked answer to variant `seed`, and its practice event (wrong, partial or
+        correct; an answer that could not be read is none); returns the exercise's record once it
+        is committed. `time` (ISO 8601) is now unless given; `review` marks an answer in a review."""
         t = time or model.now()
         events: list[tuple] = []
 
         def change(p: Profile) -> ExerciseProgress:
             record = model.apply_attempt(p, exercise_id, answer, verdict_status, part=part, parts=parts,
-                                         diagnosis=diagnosis, message=message, content_hash=content_hash, time=t)
+                                         diagnosis=diagnosis, message=message, content_hash=content_hash, time=t,
+                                         seed=seed)
             what = model.practice_event(verdict_status, part, parts, record)
             if what is not None:
                 events.append((exercise_id, t, what, review, seed))
@@ -642,7 +643,7 @@ class ProgressStore:
             content_hash=exercise.content_hash,
             time=time,
             review=review,
-            seed=seed,
+            seed=exercise.seed if seed is None else seed,
         )
 
     def record_hint(self, exercise_id: str, rung: int, *, time: str | None = None, review: bool = False,

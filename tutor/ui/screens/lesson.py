@@ -15,13 +15,14 @@ from textual.widgets.option_list import Option
 from tutor.lessons.model import Exercise, Lesson
 from tutor.ui.widgets.card import Card
 from tutor.ui.widgets.card_messages import (
+    AnotherAsked,
     AnswerChecked,
     DraftChanged,
     HintShown,
     RevealAsked,
 )
 from tutor.ui.widgets.glyphs import EXERCISE_GLYPHS
-from tutor.ui.widgets.segments import segment_widget
+from tutor.ui.widgets.segments import card_class, segment_widget
 
 SCROLL_SAVE_DELAY_S = 1.0
 PIN_S = 3.0  # how long a card the learner was taken to stays pinned while the page lays out
@@ -294,6 +295,24 @@ class LessonScreen(Screen):
                       then=self._record_saved(event.exercise, celebrate=not was_done and event.verdict.correct))
         if event.verdict.correct:
             self.notify("Correct! F6 goes to the next exercise.", timeout=4)
+
+    async def on_another_asked(self, event: AnotherAsked) -> None:
+        from tutor.session import SessionError
+
+        old = self.card(event.exercise.id)
+        if old is None or old.parent is None:
+            return
+        try:
+            fresh = self.app.session.another_variant(event.exercise)
+        except SessionError as exc:
+            self.notify(str(exc), severity="warning")
+            return
+        parent, index = old.parent, old.parent.children.index(old)
+        await old.remove()
+        card = card_class(fresh.kind)(fresh, self.app.session.record(fresh.id))
+        await parent.mount(card, before=index if index < len(parent.children) else None)
+        card.focus_answer()
+        self.notify("A new variant: same idea, new numbers.", timeout=3)
 
     def on_draft_changed(self, event: DraftChanged) -> None:
         self.app.save(self.app.session.set_draft, event.exercise, event.part, event.text)

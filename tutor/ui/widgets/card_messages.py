@@ -38,3 +38,10 @@ class HintShown(Message):
 @dataclass
 class RevealAsked(Message):
     exercise: Exercise
+
+
+@dataclass
+class AnotherAsked(Message):
+    """"Show me another": the learner wants a fresh variant of this exercise."""
+
+    exercise: Exercise

@@ -12,21 +12,27 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Button, Input, RadioSet, Static
 
+from tutor.session import can_show_another, shown_seed, solved_parts
 from tutor.ui.widgets.answer_rows import AnswerRow, ChoiceRow, Row
 from tutor.ui.widgets.card import Card
+from tutor.ui.widgets.card_messages import AnotherAsked
 
 
 class ExerciseCard(Card):
     BINDINGS = [
         Binding("f4", "plot_answer", "Plot answer", id="plot-answer"),
+        Binding("f7", "another", "Another", id="another"),
         Binding("enter", "check", "Check", show=False),
         *[Binding(str(n), f"pick({n - 1})", show=False) for n in range(1, 10)],
     ]
 
     def compose_body(self) -> ComposeResult:
+        solved_keys = solved_parts(self.exercise, self.record)
+        # A variant just asked for starts empty; the one the learner is on keeps their drafts.
+        resumed = self.exercise.seed == shown_seed(self.exercise, self.record)
         for part in self.exercise.parts:
-            draft = self.record.drafts.get(part.key, "")
-            solved = self.record.solved or part.key in self.record.parts_solved
+            draft = self.record.drafts.get(part.key, "") if resumed else ""
+            solved = part.key in solved_keys
             row_type = ChoiceRow if part.spec.kind == "choice" else AnswerRow
             yield row_type(self.exercise, part, draft, solved)
 
@@ -79,7 +85,18 @@ class ExerciseCard(Card):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "plot_answer":
             return any(isinstance(row, AnswerRow) and row.can_plot for row in self.rows())
+        if action == "another":
+            return can_show_another(self.exercise, self.record)
         return True
+
+    def watch_record(self, record) -> None:
+        super().watch_record(record)
+        self.refresh_bindings()  # "Another" appears once solved or after three wrong tries
+
+    def action_another(self) -> None:
+        """Show me another: a fresh variant of this exercise (the screen swaps the card)."""
+        if can_show_another(self.exercise, self.record):
+            self.post_message(AnotherAsked(self.exercise))
 
     def action_plot_answer(self) -> None:
         plottable = [row for row in self.rows() if isinstance(row, AnswerRow) and row.can_plot]

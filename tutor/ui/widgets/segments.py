@@ -38,7 +38,8 @@ def card_class(kind: str) -> type[Card]:
 
 
 def card_for(exercise: Exercise, session: Session) -> Card:
-    return card_class(exercise.kind)(exercise, session.record(exercise.id))
+    """The card of an exercise, showing the variant the learner is on."""
+    return card_class(exercise.kind)(session.shown_variant(exercise), session.record(exercise.id))
 
 
 def segment_widget(segment: Segment, session: Session) -> Widget:

@@ -631,13 +631,13 @@ def test_an_older_database_migrates_to_the_current_version_in_one_place(tmp_path
     assert issue.kind == "future" and f"schema {current + 1}; this one reads up to {current}" in issue.message
 
 
-def test_a_version_1_database_gets_the_seed_column_and_keeps_its_attempts(tmp_path):
+def test_a_database_from_before_variants_gets_the_seed_column_and_keeps_its_attempts(tmp_path):
     store = fresh(tmp_path)
     store.record_attempt("a/e1", "old", "incorrect")
     store.close(backup=False)
-    conn = sqlite3.connect(store.path, isolation_level=None)  # back to version 1: no seed column
+    conn = sqlite3.connect(store.path, isolation_level=None)  # back to the version before: no seed column
     conn.execute("ALTER TABLE attempts DROP COLUMN seed")
-    conn.execute("PRAGMA user_version = 1")
+    conn.execute(f"PRAGMA user_version = {database.VERSION - 1}")
     conn.close()
     store = reopen(tmp_path)
     assert [(a.answer, a.seed) for a in store.profile.exercises["a/e1"].attempts] == [("old", 0)]

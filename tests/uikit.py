@@ -29,9 +29,11 @@ async def wait_for(pilot, predicate, timeout: float = 15.0) -> None:
 
 
 def card(app, exercise_id: str) -> ExerciseCard:
-    for found in app.screen.query(ExerciseCard):
-        if found.exercise.id == exercise_id:
-            return found
+    """The card on the lesson screen, also while a dialog (a celebration) is open over it."""
+    for screen in reversed(app.screen_stack):
+        for found in screen.query(ExerciseCard):
+            if found.exercise.id == exercise_id:
+                return found
     raise LookupError(exercise_id)
 
 

@@ -13,6 +13,7 @@ from textual.widgets import Footer, Header, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tutor.lessons.model import Exercise, Lesson
+from tutor.ui.background import background
 from tutor.ui.widgets.card import Card
 from tutor.ui.widgets.card_messages import (
     AnotherAsked,
@@ -354,9 +355,20 @@ class LessonScreen(Screen):
         return saved
 
     def _celebrate(self) -> None:
-        """The last exercise of the lesson is solved: what was earned, unlocked, and next."""
+        self._build_celebration(self.lesson.id)
+
+    @background(group="celebration", exclusive=True)
+    def _build_celebration(self, lesson_id: str) -> None:
+        """The last exercise of the lesson is solved: what was earned, unlocked, and next. The
+        game's state is a replay of the whole history, so it is built off the UI thread."""
         from tutor.practice.celebrate import celebration
-        from tutor.ui.screens.celebration import CelebrationScreen
 
         session = self.app.session
-        self.app.push_screen(CelebrationScreen(celebration(session.practice(), self.lesson.id, session.unsolved_ids())))
+        text = celebration(session.practice(), lesson_id, session.unsolved_ids())
+        self.app.call_from_thread(self._show_celebration, text)
+
+    def _show_celebration(self, text) -> None:
+        from tutor.ui.screens.celebration import CelebrationScreen
+
+        if self.is_attached:
+            self.app.push_screen(CelebrationScreen(text))

@@ -4,6 +4,8 @@ typed in a burst is checked exactly as it is in the box."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual import events
 from textual.widgets import Button, Input, OptionList, Static
 
@@ -15,6 +17,7 @@ from tutor.ui.screens.lesson import LessonScreen
 from tutor.ui.widgets.answer_rows import AnswerRow
 
 SIZE = (100, 30)
+COURSE = Path(__file__).parent.parent / "lessons"
 
 
 def in_view(widget) -> bool:
@@ -138,6 +141,22 @@ async def test_f6_goes_to_the_next_unsolved_exercise_across_pages(tmp_path, serv
         await pilot.press("f6")
         await wait_for(pilot, lambda: screen.page == 2 and app.focused is answer_box(app, "slopes/e3"))
 
+
+
+async def test_f6_to_another_page_brings_the_box_into_view_at_80x24(tmp_path, service):
+    """The first lesson at 80x24: F6 opened page 2 with its answer box focused below the fold,
+    so what the learner typed went into a box they could not see."""
+    app = make_app(tmp_path, service, lessons=COURSE)
+    async with app.run_test(size=(80, 24)) as pilot:
+        first = next(iter(app.session.course.lessons.values()))
+        app.open_lesson(first.id)
+        await wait_for(pilot, lambda: isinstance(app.screen, LessonScreen))
+        await pilot.pause(0.2)
+        await pilot.press("f6")
+        await wait_for(pilot, lambda: app.screen.page > 0 and isinstance(app.focused, Input))
+        await wait_for(pilot, lambda: in_view(app.focused), timeout=5)
+        await pilot.pause(0.5)  # and it stays there while the prose above it settles
+        assert in_view(app.focused)
 
 # -- stale or doubled state -------------------------------------------------------------------------
 

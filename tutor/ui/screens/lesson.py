@@ -163,10 +163,14 @@ class LessonScreen(Screen):
     def _scroll_to_pinned(self, *_args) -> None:
         card = self._pinned
         focused = self.app.focused
-        if card is None or not card.is_attached or focused is None or card not in focused.ancestors:
+        page = self.query_one("#page", VerticalScroll)
+        # Focus moves to the card a moment after the page is shown (still on the page, or on
+        # nothing, until then): only focus elsewhere means the learner went on.
+        moving = focused is None or focused is page
+        if card is None or not card.is_attached or not (moving or card in focused.ancestors):
             self._pinned = None
             return
-        self.query_one("#page", VerticalScroll).scroll_to_widget(card, animate=False, top=True)
+        page.scroll_to_widget(card, animate=False, top=True)
 
     def action_tab(self) -> None:
         """From the page (or contents), Tab goes to the exercise on screen, not the page's first."""

@@ -26,7 +26,7 @@ from tutor.ui.widgets.card_messages import AnswerChecked, DraftChanged
 
 PREVIEW_DELAY_S = 0.25
 DRAFT_DELAY_S = 0.6
-PLACEHOLDERS = {"numeric": "a number, e.g. 0.5 or 3e", "vector": "[a, b, ...]", "matrix": "[[a, b], [c, d]]"}
+PLACEHOLDERS = {"numeric": "a number, e.g. 0.5 or 3e-4", "vector": "[a, b, ...]", "matrix": "[[a, b], [c, d]]"}
 
 
 def _sentence(message: str) -> str:

@@ -78,7 +78,7 @@ async def test_each_interactive_figure_changes_with_its_keys(tmp_path, service, 
         assert plot.view.summary() != before
 
 
-async def test_controls_are_in_the_footer_and_on_buttons(tmp_path, service):
+async def test_controls_are_keys_and_buttons_but_leave_the_footer_to_the_page(tmp_path, service):
     app = make_app(tmp_path, service)
     async with app.run_test(size=SIZE) as pilot:
         await open_figures(pilot, app, FIGURES["tangent"])
@@ -89,6 +89,8 @@ async def test_controls_are_in_the_footer_and_on_buttons(tmp_path, service):
         active = app.screen.active_bindings
         assert active["right"].binding.description == "move x₀ right"
         assert active["minus"].binding.description == "smaller steps"
+        assert not active["right"].binding.show  # listed on the buttons, not in the footer
+        assert active["n"].binding.show  # the page's own keys stay in the footer
         assert plot.has_focus  # the focused figure shows its border (CSS :focus)
 
         # A click on a button is the same as its key.

@@ -491,7 +491,10 @@ class InteractivePlot(Vertical, can_focus=True):
         buttons = []
         for index, control in enumerate(self.model.controls):
             glyph = KEY_GLYPHS.get(control.key, control.key)
-            self._bindings.bind(control.key, f"control({index})", control.description, key_display=glyph)
+            # The keys are listed on the buttons under the figure; the footer keeps the page's own
+            # keys, which a figure's four to seven controls would push out at 80 columns.
+            self._bindings.bind(control.key, f"control({index})", control.description, key_display=glyph,
+                                show=False)
             if control.key in KEY_ALIASES:
                 self._bindings.bind(KEY_ALIASES[control.key], f"control({index})", control.description, show=False)
             button = Button(f"{glyph} {control.description}", id=f"control-{index}", compact=True,

@@ -12,12 +12,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
+from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Button, Markdown, Static
 
 from tutor.lessons.model import Exercise
 from tutor.progress.model import ExerciseProgress
-from tutor.ui.widgets.card_messages import HintShown, RevealAsked
+from tutor.ui.widgets.card_messages import DraftChanged, HintShown, RevealAsked
 from tutor.ui.widgets.glyphs import EXERCISE_GLYPHS
 from tutor.ui.widgets.hints import hints_text
 
@@ -39,6 +40,7 @@ class Card(Vertical, can_focus=False):
         Binding("f3", "reveal", "Solution", id="reveal"),
     ]
     TITLE_WORD = "Exercise"
+    DRAFT_DELAY_S = 0.6  # a pause in typing this long saves a whole-card draft
 
     record: reactive[ExerciseProgress] = reactive(ExerciseProgress, init=False, always_update=True)
 
@@ -47,6 +49,7 @@ class Card(Vertical, can_focus=False):
         self.exercise = exercise
         self.set_reactive(Card.record, record)
         self.hints_shown = record.hints_used
+        self._draft_timer: Timer | None = None
 
     # -- building ----------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -95,8 +98,31 @@ class Card(Vertical, can_focus=False):
         """Put the cursor where the learner answers (and bring it into view)."""
 
     def pending_drafts(self) -> list[tuple[str, str]]:
-        """(part key, text) for everything typed but not saved yet."""
-        return []
+        """(part key, text) for everything typed but not saved yet: the whole-card draft, if its
+        save is still waiting. Cards with one draft per answer row override this."""
+        if self._draft_timer is None:
+            return []
+        self._draft_timer.stop()
+        self._draft_timer = None
+        text = self.draft_text()
+        return [] if text is None else [("", text)]
+
+    # -- a whole-card draft (the code editor, a typed setting) ----------------------------------------
+    def draft_text(self) -> str | None:
+        """What the card keeps as its draft; None when it has none to save."""
+        return None
+
+    def draft_typed(self) -> None:
+        """The learner typed: save the draft once the typing pauses (the app's writer does the disk)."""
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+        self._draft_timer = self.set_timer(self.DRAFT_DELAY_S, self._save_draft)
+
+    def _save_draft(self) -> None:
+        self._draft_timer = None
+        text = self.draft_text()
+        if text is not None:
+            self.post_message(DraftChanged(self.exercise, "", text))
 
     @property
     def solution_shown(self) -> bool:

@@ -13,7 +13,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.timer import Timer
 from textual.widgets import Button, LoadingIndicator, Markdown, Static, TextArea
 from textual.widgets.text_area import TextAreaTheme
 from textual.worker import get_current_worker
@@ -26,7 +25,6 @@ from tutor.ui.background import background
 from tutor.ui.widgets.card import Card, reveal, show
 from tutor.ui.widgets.card_messages import AnswerChecked, DraftChanged
 
-DRAFT_DELAY_S = 0.8
 OUTPUT_LINES = 12  # printed output shown under the results; the rest is counted, not shown
 OUTPUT_CHARS = 2000
 TRACEBACK_LINES = 10
@@ -178,6 +176,7 @@ class CodeCard(Card):
         Binding("f5", "check", "Run", id="run-code"),
         Binding("ctrl+r", "check", "Run", show=False),
     ]
+    DRAFT_DELAY_S = 0.8  # code is typed in bursts with pauses: wait a little longer
 
     def __init__(self, exercise: Exercise, record: ExerciseProgress) -> None:
         super().__init__(exercise, record)
@@ -188,7 +187,6 @@ class CodeCard(Card):
         except CodeExerciseError as exc:
             self.problem = str(exc)
         self.running = False
-        self._draft_timer: Timer | None = None
 
     # -- building ----------------------------------------------------------------------------------
     def _initial_code(self) -> str:
@@ -259,29 +257,14 @@ class CodeCard(Card):
             self.editor.focus()
             reveal(self.editor)
 
-    def pending_drafts(self) -> list[tuple[str, str]]:
-        """The code typed but not saved yet, if any."""
-        code = self._take_pending_draft()
-        return [] if code is None else [("", code)]
-
     # -- drafts ------------------------------------------------------------------------------------------
     @on(TextArea.Changed, ".code-editor")
     def typed(self, event: TextArea.Changed) -> None:
         event.stop()
-        if self._draft_timer is not None:
-            self._draft_timer.stop()
-        self._draft_timer = self.set_timer(DRAFT_DELAY_S, self._save_draft)
+        self.draft_typed()
 
-    def _save_draft(self) -> None:
-        self._draft_timer = None
-        self.post_message(DraftChanged(self.exercise, "", self.editor.text))
-
-    def _take_pending_draft(self) -> str | None:
-        if self._draft_timer is None or self.code_exercise is None:
-            return None
-        self._draft_timer.stop()
-        self._draft_timer = None
-        return self.editor.text
+    def draft_text(self) -> str | None:
+        return None if self.code_exercise is None else self.editor.text
 
     # -- running -----------------------------------------------------------------------------------------
     def action_run(self) -> None:
@@ -294,9 +277,8 @@ class CodeCard(Card):
             self.notify("Your code is still running; wait for its results.")
             return
         code = self.editor.text
-        pending = self._take_pending_draft()
-        if pending is not None:
-            self.post_message(DraftChanged(self.exercise, "", pending))
+        for part_key, text in self.pending_drafts():
+            self.post_message(DraftChanged(self.exercise, part_key, text))
         self.running = True
         self.query_one(".checking").display = True
         show(self.query_one(".verdict", Static),

@@ -13,7 +13,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.timer import Timer
 from textual.widgets import Button, Input, Static
 from textual.worker import get_current_worker
 
@@ -24,7 +23,6 @@ from tutor.ui.widgets.card import Card, show
 from tutor.ui.widgets.card_messages import AnswerChecked, DraftChanged
 from tutor.ui.widgets.plot_view import InteractivePlot, PlotView
 
-DRAFT_DELAY_S = 0.6
 PANELS = 2
 
 
@@ -50,7 +48,6 @@ class GdCard(Card):
     def __init__(self, exercise: Exercise, record: ExerciseProgress) -> None:
         super().__init__(exercise, record)
         self.checking = False
-        self._draft_timer: Timer | None = None
         self._shown_text = ""  # what the figure last wrote into the box (not the learner's typing)
         self.plot = InteractivePlot(self._model, panels=PANELS, classes="gd-plot")
 
@@ -119,20 +116,10 @@ class GdCard(Card):
     @on(Input.Changed, ".gd-input")
     def _typed(self, event: Input.Changed) -> None:
         event.stop()
-        if self._draft_timer is not None:
-            self._draft_timer.stop()
-        self._draft_timer = self.set_timer(DRAFT_DELAY_S, self._save_draft)
+        self.draft_typed()
 
-    def _save_draft(self) -> None:
-        self._draft_timer = None
-        self.post_message(DraftChanged(self.exercise, "", self.query_one(".gd-input", Input).value))
-
-    def pending_drafts(self) -> list[tuple[str, str]]:
-        if self._draft_timer is None:
-            return []
-        self._draft_timer.stop()
-        self._draft_timer = None
-        return [("", self.query_one(".gd-input", Input).value)]
+    def draft_text(self) -> str:
+        return self.query_one(".gd-input", Input).value
 
     @on(Input.Submitted, ".gd-input")
     def _submitted(self, event: Input.Submitted) -> None:

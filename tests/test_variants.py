@@ -112,7 +112,7 @@ def test_a_non_numeric_parameter_value_is_refused(value):
 
 
 @pytest.mark.parametrize("text", ["{__import__('os')}", "{= __import__('os').system('true')}", "{a.__class__}",
-                                  "{= a; 1}", "{unknown}"])
+                                  "{= a; 1}", "{unknown}", "{~ __import__('os')}", "{~ a.real}"])
 def test_prose_holding_code_is_refused(text):
     with pytest.raises(VariantError):
         fill_prose(text, {"a": Fraction(2)})
@@ -144,6 +144,14 @@ def test_numbers_come_out_readable():
     assert fill_prose("{= a/8:dec}, {= a/b:dec}, {= -a/300:dec}, {= 1/a:dec}, {b:dec}", {"a": Fraction(3), "b": Fraction(-6)}) \
         == "0.375, −0.5, −0.01, 1/3, −6"
     assert fill_prose("{a:coef}x + {b:coef}y", {"a": Fraction(1), "b": Fraction(-1)}) == "x + −y"
+
+
+def test_values_without_an_exact_form_are_shown_to_six_figures():
+    two = {"a": Fraction(2)}
+    assert fill_prose("{~ sigmoid(a)*(1 - sigmoid(a))}", two) == "0.104994"
+    assert fill_prose("{~ -ln(a)} and {~ exp(a)*10^a}", two) == "−0.693147 and 738.906"
+    with pytest.raises(VariantError, match="no value"):
+        fill_prose("{~ ln(a - 2)}", two)
 
 
 def test_an_engine_kind_cannot_have_parameters():

@@ -13,7 +13,8 @@ the tree (`replace_nodes`), numbers are folded exactly, and the tree is rendered
 checker. Prose (prompt, hints, solution, mistake messages, part prompts) shows `{a}` (a value),
 `{a:sup}` (as a superscript, x{a:sup} -> x³), `{a:+}` (a signed term, "+ 3" or "− 3"), `{a:coef}` (a
 coefficient: nothing for 1, "−" for −1), `{a:dec}` (an exact decimal, 0.75) and `{= a*b}` (a computed value), each evaluated
-here on Fractions by walking the parsed tree. Nothing is formatted into text that is then parsed
+here on Fractions by walking the parsed tree; `{~ sigmoid(a)}` is a value that has no exact form (any
+function of the answer language), shown to 6 significant figures by the checker's own evaluator. Nothing is formatted into text that is then parsed
 or evaluated, and nothing is ever passed to eval.
 
 Seed 0 is the exercise as written (every parameter at its `value`). Seed N >= 1 is the N-th
@@ -30,7 +31,10 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Callable
 
+from tutor.checking.compare import format_value
+from tutor.checking.numeval import Evaluation, Undefined, evaluate_stable
 from tutor.mathlang import MathError, parse, parse_conditions
+from tutor.mathlang.build import to_sympy
 from tutor.mathlang.ast import BinOp, Call, Const, Neg, Node, Num, Pow, Relation, Var, Vector, render, replace_nodes, walk
 from tutor.mathlang.names import CONSTANTS, FORBIDDEN, FUNCTIONS
 
@@ -370,6 +374,8 @@ def fill_prose(text: str, values: dict[str, Fraction]) -> str:
         if not colon or style.strip() not in STYLES:
             body, style = inside, ""
         body, style = body.strip(), style.strip()
+        if body.startswith("~"):
+            return approximate_text(body[1:], values, inside)
         if body.startswith("="):
             try:
                 value = exact_value(parse(body[1:], tuple(values)).tree, values)
@@ -379,7 +385,8 @@ def fill_prose(text: str, values: dict[str, Fraction]) -> str:
             value = values[body]
         else:
             raise VariantError(f"'{{{inside}}}' is not a parameter ({', '.join(values)}), "
-                               "'{name:sup}', '{name:+}', '{name:coef}' or '{= expression}' (with a style if wanted)")
+                               "'{name:sup}', '{name:+}', '{name:coef}', '{= expression}' (with a style if wanted) "
+                               "or '{~ expression}'")
         if style == "+":  # a signed term: "+ 3" or "− 3"
             return f"{'−' if value < 0 else '+'} {format_number(abs(value))}"
         if style == "dec":
@@ -389,6 +396,19 @@ def fill_prose(text: str, values: dict[str, Fraction]) -> str:
         return format_number(value, superscript=style == "sup")
 
     return _PLACEHOLDER.sub(one, text)
+
+
+def approximate_text(text: str, values: dict[str, Fraction], inside: str) -> str:
+    """An expression of the parameters with no exact value (σ(a), e^a, ln 2), to 6 significant
+    figures: parsed, substituted and evaluated by our own tree walk, like a reference."""
+    try:
+        tree = substitute(parse(text, tuple(values)).tree, values)
+        value = evaluate_stable(to_sympy(tree, False), Evaluation({}))
+    except MathError as exc:
+        raise VariantError(f"'{{{inside}}}' cannot be read: {exc}") from None
+    except Undefined as exc:
+        raise VariantError(f"'{{{inside}}}' has no value: {exc.reason}") from None
+    return format_value(value).replace("-", "−")
 
 
 # -- a whole exercise block ------------------------------------------------------------------------

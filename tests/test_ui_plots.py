@@ -293,3 +293,22 @@ async def test_a_line_ending_at_the_right_edge_stays_inside_the_frame():
             for row in rows[1:-1]:
                 assert row[edge] in "│┤┘" and not row[edge + 1:].strip(), "\n".join(rows)
             assert "p3 at z = 5 ●" in "\n".join(rows)
+
+
+def test_a_change_asked_before_the_model_exists_is_applied_when_it_is_built():
+    """A setting typed (and checked) while the figure's first drawing is still in its worker must
+    still move the figure: it waits for the model instead of being dropped."""
+    from tutor.plots import interactive_from_block
+
+    block = {"x": [0, 3], "function": "x^2", "at": 1, "h": 1, "interactive": "secant"}
+    plot = InteractivePlot(lambda: interactive_from_block(block))
+    moved = []
+
+    def change(model):
+        moved.append(model)
+        return True
+
+    plot.change(change)
+    assert plot.model is None and not moved
+    plot._figure(60)
+    assert moved == [plot.model] and plot.model is not None

@@ -145,14 +145,16 @@ class GdCard(Card):
 
     @background(group="gd-check", exclusive=True)
     def _check(self, answer: str) -> None:
-        from tutor.gd.exercise import check_gd
+        from tutor.gd.exercise import check_gd, exercise_setup
         from tutor.gd.judge import SettingError, read_setting
 
         verdict = check_gd(self.exercise.data, answer)
         setting = None
-        if verdict.status != "invalid" and self.model is not None:
+        # The figure's model may still be in its first drawing: the block gives the same setup.
+        setup = self.model.setup if self.model is not None else exercise_setup(self.exercise.data)[0]
+        if verdict.status != "invalid" and setup is not None:
             try:
-                setting = read_setting(self.model.setup, answer)
+                setting = read_setting(setup, answer)
             except SettingError:
                 setting = None
         if not get_current_worker().is_cancelled:

@@ -444,6 +444,7 @@ class InteractivePlot(Vertical, can_focus=True):
         self._pending: deque = deque()
         self._draining = False
         self._built = False
+        self._early: list[Callable[[Interactive], bool]] = []  # changes asked before the model existed
         self._model_error: str | None = None
         self.model: Interactive | None = None
         self.view = PlotView(self._figure, panels=panels, lock=self._lock)
@@ -470,10 +471,18 @@ class InteractivePlot(Vertical, can_focus=True):
     def _figure(self, width: int) -> Figure:
         if not self._built:
             self._built = True
+            model = None
             try:
-                self.model = self._factory()
+                model = self._factory()
             except Exception as exc:  # drawn as the static figure, or as this reason
                 self._model_error = failure_text(exc)
+            with self._queue_lock:
+                self.model, early, self._early = model, self._early, []
+            for change in early:  # a setting typed before the model was built is not lost
+                try:
+                    change(model)
+                except Exception as exc:  # a model bug: say so, keep the figure
+                    self._post(self.notify, failure_text(exc), severity="error")
             if self.model is not None:
                 self.post_message(self.ModelReady())
         if self.model is not None:
@@ -521,9 +530,14 @@ class InteractivePlot(Vertical, can_focus=True):
 
     def change(self, change: Callable[[Interactive], bool]) -> None:
         """Change the model from outside (a value the learner typed), in order with the keys;
-        `change(model)` returns True when the figure changed."""
-        if self.model is not None:
-            self._enqueue(change)
+        `change(model)` returns True when the figure changed. Asked before the model is built (its
+        first drawing is still in its worker), the change is applied as soon as it is."""
+        with self._queue_lock:
+            if self.model is None:
+                if not self._built or self._model_error is None:
+                    self._early.append(change)
+                return
+        self._enqueue(change)
 
     def _enqueue(self, control) -> None:
         with self._queue_lock:

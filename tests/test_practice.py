@@ -222,3 +222,21 @@ def test_continue_picks_reviews_then_the_next_ready_lesson():
     assert whats_next(["basics/e1"], levels, SHAPE, []).what == "review"
     nxt = whats_next([], levels, SHAPE, ["middle/e1"])
     assert (nxt.what, nxt.target) == ("lesson", "middle")
+
+
+def test_continue_finishes_the_lesson_in_progress_before_starting_the_next():
+    # basics/e2 was skipped; the learner went on into 'middle' and stopped there.
+    events = [ev(0, "basics/e1", "correct"), ev(2, "middle/e1", "correct")]
+    levels = mastery(outcomes(events), SHAPE, UTC)
+    open_ = ["basics/e2", "middle/e2", "top/e1"]
+    assert whats_next([], levels, SHAPE, open_).target == "basics"  # no lesson in progress: the first open one
+    nxt = whats_next([], levels, SHAPE, open_, current="middle")
+    assert (nxt.what, nxt.target) == ("lesson", "middle") and "back to" in nxt.reason
+    events = [ev(0, "basics/e1", "correct"), ev(1, "basics/e2", "correct"), ev(2, "middle/e1", "correct")]
+    # A finished (proficient) current lesson hands over to the next ready one...
+    done = events + [ev(3, "middle/e2", "correct")]
+    levels = mastery(outcomes(done), SHAPE, UTC)
+    nxt = whats_next([], levels, SHAPE, ["top/e1"], current="middle")
+    assert (nxt.what, nxt.target) == ("lesson", "top")
+    # ...and due reviews still come first.
+    assert whats_next(["basics/e1"], levels, SHAPE, ["top/e1"], current="top").what == "review"

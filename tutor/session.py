@@ -77,6 +77,18 @@ class ContinueTarget:
         return f"Continue: {self.lesson.title} — {page.title}"
 
 
+@dataclass(frozen=True)
+class NextStep:
+    """Continue's choice (the practice game's `whats_next`), ready to open: the due reviews, a
+    lesson at the page the learner left it on, or the page of an exercise still open."""
+
+    what: str  # "review" | "lesson" | "exercise" | "done"
+    label: str  # the Continue button's words
+    lesson: Lesson | None = None
+    page: int = 0
+    exercise: str | None = None
+
+
 class Session:
     def __init__(self, course: Course, store: ProgressStore, load_issue: LoadIssue | None,
                  lessons_dir: Path, save_dir: Path) -> None:
@@ -166,6 +178,27 @@ class Session:
         position = self.position(lesson)
         page = min(max(position.page, 0), len(lesson.pages) - 1)
         return ContinueTarget(lesson, page, position)
+
+    def next_step(self, game: Practice) -> NextStep:
+        """Where Continue goes: due reviews first, then the lesson in progress while it has open
+        exercises, then the next lesson whose prerequisites are proficient, else an open exercise."""
+        current = self.profile.last_lesson
+        choice = game.whats_next(self.unsolved_ids(), current if current in self.course.lessons else None)
+        if choice.what == "review":
+            return NextStep("review", f"Continue: {choice.reason}")
+        if choice.what == "lesson" and self.course.lessons.get(choice.target, None) is not None:
+            lesson = self.course.lessons[choice.target]
+            if lesson.pages:
+                page = min(max(self.position(lesson).page, 0), len(lesson.pages) - 1)
+                verb = "Continue" if choice.target in self.profile.lessons else "Start"
+                return NextStep("lesson", f"{verb}: {lesson.title} — {lesson.pages[page].title}", lesson, page)
+        if choice.what == "exercise":
+            found = self.find_exercise(choice.target)
+            if found is not None:
+                lesson, page, exercise = found
+                return NextStep("exercise", f"Continue: {lesson.title}, exercise {exercise.id} (still open)",
+                                lesson, page, exercise.id)
+        return NextStep("done", "Everything is solved: s shows your stats")
 
     def find_exercise(self, exercise_id: str) -> tuple[Lesson, int, Exercise] | None:
         """The lesson and page index an exercise is on."""

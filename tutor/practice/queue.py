@@ -47,12 +47,16 @@ class Next:
 
 
 def whats_next(queue: list[str], levels: dict[str, LessonMastery], shape: CourseShape,
-               unsolved: list[str]) -> Next:
-    """Due reviews first (the queue is already bounded), then the first lesson not yet proficient
-    whose prerequisites are proficient, else the next unsolved exercise anywhere."""
+               unsolved: list[str], current: str | None = None) -> Next:
+    """Due reviews first (the queue is already bounded); then the lesson the learner was last in,
+    while it still has open exercises (finish what was started); then the first lesson not yet
+    proficient whose prerequisites are proficient; else the next unsolved exercise anywhere."""
     if queue:
         return Next("review", queue[0], f"{len(queue)} review{'s' if len(queue) != 1 else ''} due")
     ready = (PROFICIENT, MASTERED)
+    open_lessons = {shape.lesson_of(exercise) for exercise in unsolved}
+    if current in open_lessons and (levels.get(current) is None or levels[current].level not in ready):
+        return Next("lesson", current, f"back to {shape.lesson_title.get(current, current)}")
     for lesson in shape.lessons:
         level = levels.get(lesson)
         if level is None or level.level in ready or not shape.exercises_of(lesson):

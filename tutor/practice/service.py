@@ -124,8 +124,8 @@ class Practice:
         """What a review session serves now: due cards mixed across lessons, within the daily size."""
         return review_queue(self.deck, self.now, self.shape, self.settings.daily_reviews, self.tz)
 
-    def whats_next(self, unsolved: list[str]) -> Next:
-        return whats_next(self.queue(), self.mastery, self.shape, unsolved)
+    def whats_next(self, unsolved: list[str], current: str | None = None) -> Next:
+        return whats_next(self.queue(), self.mastery, self.shape, unsolved, current)
 
     def streak(self) -> Streak | None:
         return streak(self.xp_days, self.settings.daily_goal, self.today) if self.settings.streak else None

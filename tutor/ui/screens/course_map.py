@@ -20,6 +20,7 @@ from textual.widgets.option_list import Option
 
 from tutor.lessons.model import Lesson
 from tutor.practice.service import Practice
+from tutor.session import NextStep
 from tutor.ui.background import background
 from tutor.ui.widgets.glyphs import LESSON_GLYPHS, bar
 
@@ -40,6 +41,7 @@ class CourseMapScreen(Screen):
     ]
 
     game: Practice | None = None  # the practice game as last counted (off the UI thread)
+    step: NextStep | None = None  # where Continue goes, decided with the game
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -106,22 +108,25 @@ class CourseMapScreen(Screen):
     @background(group="practice", exclusive=True)
     def _count_practice(self) -> None:
         """The practice game replays the whole history (tens of ms for a long one): off the UI thread."""
-        game = self.app.session.practice()
+        session = self.app.session
+        game = session.practice()
         game.queue(), game.mastery  # noqa: B018 - computed here, not on the UI thread
-        self.app.call_from_thread(self._show_practice, game)
+        self.app.call_from_thread(self._show_practice, game, session.next_step(game))
 
-    def _show_practice(self, game: Practice) -> None:
+    def _show_practice(self, game: Practice, step: NextStep) -> None:
         if not self.is_attached:
             return
-        self.game = game
+        self.game, self.step = game, step
         due = len(game.queue())
         line = self.query_one("#due-line", Static)
         line.display = due > 0
         line.update(f"↻ {due} review{'s' if due != 1 else ''} due today: press r to review, s for stats.")
-        if due:  # Continue follows whats_next: due reviews come first
+        # A first visit keeps its welcome (c still starts the first lesson); after that the button
+        # says where Continue goes.
+        if due or self.app.session.continue_target() is not None:
             button = self.query_one("#continue", Button)
             button.display, self.query_one("#welcome", Static).display = True, False
-            button.label = f"Continue: {due} review{'s' if due != 1 else ''} due"
+            button.label = step.label
         self._fill(self.query_one("#filter", Input).value)
 
     def _fill(self, query: str) -> None:
@@ -209,10 +214,14 @@ class CourseMapScreen(Screen):
         self.app.open_lesson(lesson_id)
 
     def action_continue(self) -> None:
-        if self.game is not None and self.game.queue():
+        step = self.step
+        if step is not None and step.what == "review":
             self.action_review()
             return
-        target = self.app.session.continue_target()
+        if step is not None and step.lesson is not None:
+            self.app.open_lesson(step.lesson.id, page=step.page, focus_exercise=step.exercise)
+            return
+        target = self.app.session.continue_target()  # the game is still being counted
         if target is None:
             self.notify("Nothing to continue yet: pick a lesson.")
             return

@@ -236,3 +236,34 @@ def test_check_seed_records_the_variant_with_the_attempt(make_course, capsys, tm
         assert [(a.seed, a.status) for a in store.profile.exercises["a/e1"].attempts] == [(3, "correct"), (0, "incorrect")]
     finally:
         store.close(backup=False)
+
+
+PARTS_FAMILY = """\
+id: a/e3
+kind: numeric
+prompt: For f(x) = x^{n}, evaluate f'(x).
+params:
+  n: {range: [2, 7], value: 3}
+parts:
+  - key: a
+    prompt: at x = 1
+    answer: n
+  - key: b
+    prompt: at x = 2
+    answer: n*2^(n-1)
+hints: ["f'(x) = {n}x{= n - 1:sup}."]
+solution: "{n} and {= n*2^(n-1)}."
+"""
+
+
+def test_a_family_with_parts_is_printed_whole_and_checked_part_by_part(make_course, capsys):
+    folder = make_course({"a": lesson_with(PARTS_FAMILY)})
+    assert main(["variant", "a/e3", "--count", "3", "--json", "--lessons", str(folder)]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert len({r["prompt"] for r in rows}) == 3 and all(set(r["reference"]) == {"a", "b"} for r in rows)
+    for row in rows:
+        for key, reference in row["reference"].items():
+            args = ["check", f"a/e3#{key}", reference, "--seed", str(row["seed"]), "--no-save", "--lessons", str(folder)]
+            assert main(args) == 0, capsys.readouterr()
+    assert main(["variant", "a/e3#b", "--seed", "2", "--lessons", str(folder)]) == 0
+    assert "(b)" in capsys.readouterr().out

@@ -416,11 +416,14 @@ def run_variant(args: argparse.Namespace) -> int:
     from tutor.lessons.address import AddressError, find_part
 
     course = _load(args)
-    try:
-        exercise, _part = find_part(course, args.exercise)
-    except AddressError as exc:
-        print(printable(f"tutor variant: {exc.message}"), file=sys.stderr)
-        return 2
+    try:  # a whole exercise (its parts are all printed), or one of its parts
+        exercise = course.exercise(args.exercise)
+    except KeyError:
+        try:
+            exercise, _part = find_part(course, args.exercise)
+        except AddressError as exc:
+            print(printable(f"tutor variant: {exc.message}"), file=sys.stderr)
+            return 2
     if exercise.family is None:
         print(f"{exercise.id} has no variants: it is always the exercise as written.")
         return 1

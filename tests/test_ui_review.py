@@ -5,8 +5,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from textual.widgets import Static
+from textual.widgets import Input, Markdown, Static
+from lessonkit import exercise as fence, front_matter, make_course  # noqa: F401
 from uikit import answer_box, make_app, text_of, wait_for
+
+from tutor.lessons.exercises import variant
+from tutor.lessons.loader import load_course
 
 from tutor.progress import open_profile
 from tutor.ui.widgets.exercise_card import ExerciseCard
@@ -128,3 +132,119 @@ async def test_the_stats_screen_shows_the_numbers_and_the_charts(tmp_path, servi
             "Mastery per part (lessons)"]
         await pilot.press("escape")
         assert isinstance(app.screen, CourseMapScreen)
+
+
+# -- fresh variants and multi-part cards in review -------------------------------------------------
+
+FAMILY = """\
+id: a/e1
+kind: numeric
+prompt: What is the slope of y = x² at x = {k}?
+answer: 2*k
+params:
+  k: {range: [2, 40], value: 3}
+solution: 2 · {k} = {= 2*k}.
+"""
+TWO_PARTS = """\
+id: a/e2
+kind: numeric
+prompt: Two sums.
+parts:
+  - key: a
+    prompt: 2 + 2
+    answer: "4"
+  - key: b
+    prompt: 3 + 3
+    answer: "6"
+solution: 4 and 6.
+"""
+
+
+def two_exercises(make_course):
+    return make_course({"a": front_matter("a") + "\nSlopes.\n\n" + fence(FAMILY) + "\n" + fence(TWO_PARTS)})
+
+
+def solved_with_a_wrong_try(save_dir) -> None:
+    """Day 0, in the lesson: both exercises solved after a wrong try (Hard): due again on day 1."""
+    store, issue = open_profile(save_dir)
+    assert issue is None
+    t = DAY0.isoformat()
+    store.record_attempt("a/e1", "1", "incorrect", time=t)
+    store.record_attempt("a/e1", "6", "correct", time=t)
+    store.record_attempt("a/e2", "5", "incorrect", part="a", parts=("a", "b"), time=t)
+    store.record_attempt("a/e2", "4", "correct", part="a", parts=("a", "b"), time=t)
+    store.record_attempt("a/e2", "6", "correct", part="b", parts=("a", "b"), time=t)
+    store.close(backup=False)
+
+
+async def open_review(pilot, app) -> ReviewScreen:
+    await recount(pilot, app)
+    await pilot.press("r")
+    await wait_for(pilot, lambda: isinstance(app.screen, ReviewScreen))
+    return app.screen
+
+
+async def serve(pilot, screen, exercise_id: str) -> ExerciseCard:
+    while screen.current != exercise_id:  # the queue's order is the scheduler's; skip to the one wanted
+        await pilot.press("f6")
+    await wait_for(pilot, lambda: any(c.exercise.id == exercise_id for c in screen.query(ExerciseCard)))
+    await pilot.pause()
+    return screen.query_one(ExerciseCard)
+
+
+async def type_into(pilot, box: Input, text: str) -> None:
+    box.focus()
+    box.value = ""
+    await pilot.press(*text, "enter")
+
+
+async def test_a_review_serves_a_fresh_variant_and_accepts_its_answer(tmp_path, make_course, service):
+    folder = two_exercises(make_course)
+    written = load_course(folder).exercise("a/e1")
+    save_dir = tmp_path / "saves"
+    solved_with_a_wrong_try(save_dir)
+    app = make_app(save_dir, service, lessons=folder)
+    at(app, 1)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_review(pilot, app)
+        served = await serve(pilot, screen, "a/e1")
+        fresh = variant(written, 1)  # one past the highest seed seen (0: the lesson's own)
+        assert served.exercise.seed == 1 and served.exercise.prompt == fresh.prompt != written.prompt
+        shown_prompt = served.query_one(".prompt", Markdown).source
+        assert shown_prompt == fresh.prompt
+        assert "fresh numbers" in text_of(screen.query_one("#review-status", Static))
+        await type_into(pilot, served.query_one(Input), str(fresh.parts[0].spec.answer))
+        await wait_for(pilot, lambda: "a/e1" in screen.finished)
+        app.writer.flush()
+        review = [(w, seed) for e, _t, w, r, seed in app.session.store.practice_events() if r and e == "a/e1"]
+        assert review == [("shown", 1), ("correct", 1)]  # history says which variant was answered
+        # The next review of it gets new numbers again.
+        seen = app.session.practice().seeds["a/e1"]
+        assert app.session.review_variant(written, seen).seed == 2
+
+
+async def test_a_multi_part_card_in_review_needs_every_part_right_in_the_sitting(tmp_path, make_course, service):
+    folder = two_exercises(make_course)
+    save_dir = tmp_path / "saves"
+    solved_with_a_wrong_try(save_dir)
+    app = make_app(save_dir, service, lessons=folder)
+    at(app, 1)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_review(pilot, app)
+        served = await serve(pilot, screen, "a/e2")
+        assert served.exercise.seed == 0  # no variants: as written
+        assert "fresh numbers" not in text_of(screen.query_one("#review-status", Static))
+        first, second = served.query(Input)
+        await type_into(pilot, first, "4")
+        app.writer.flush()
+        await wait_for(pilot, lambda: [w for e, _t, w, r, _s in app.session.store.practice_events()
+                                       if r and e == "a/e2"] == ["shown", "partial"])
+        assert "a/e2" not in screen.finished  # the lesson solved part b long ago: that does not count
+        await type_into(pilot, second, "7")
+        await type_into(pilot, second, "6")
+        await wait_for(pilot, lambda: "a/e2" in screen.finished)
+        app.writer.flush()
+        review = [w for e, _t, w, r, _s in app.session.store.practice_events() if r and e == "a/e2"]
+        assert review == ["shown", "partial", "wrong", "correct"]
+        outcome = [o for o in app.session.practice().outcomes if o.review and o.exercise == "a/e2"]
+        assert len(outcome) == 1 and outcome[0].solved and outcome[0].wrong == 1  # one episode, Hard

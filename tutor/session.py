@@ -140,12 +140,15 @@ class Session:
         """What a review serves: with variants, one the learner has never had (one past the
         highest seed of their attempts and of `seen`, the seeds their practice events name), so
         the numbers are never the same twice in a row; without, the exercise as written."""
-        if exercise.family is None:
-            return exercise
+        seed = self.review_seed(exercise, seen)
         try:
-            return variant(exercise, next_seed(exercise, self.record(exercise.id), seen))
+            return variant(exercise, seed) if seed else exercise
         except VariantError:  # this family cannot make that one: ask the exercise as written
             return exercise
+
+    def review_seed(self, exercise: Exercise, seen: Iterable[int] = ()) -> int:
+        """The variant a review would serve next (0: the exercise as written, it has none)."""
+        return 0 if exercise.family is None else next_seed(exercise, self.record(exercise.id), seen)
 
     def lesson_report(self, lesson: Lesson) -> LessonReport:
         return lesson_report(lesson, self.profile)

@@ -248,3 +248,36 @@ async def test_a_multi_part_card_in_review_needs_every_part_right_in_the_sitting
         assert review == ["shown", "partial", "wrong", "correct"]
         outcome = [o for o in app.session.practice().outcomes if o.review and o.exercise == "a/e2"]
         assert len(outcome) == 1 and outcome[0].solved and outcome[0].wrong == 1  # one episode, Hard
+
+
+# -- the profile picker shows each profile as it was left ------------------------------------------
+
+
+async def test_switching_profile_applies_that_profiles_theme_and_accessible_mode(tmp_path, service):
+    for name, settings in (("ann", {"theme": "textual-light"}), ("bob", {"theme": "nord", "accessible": True})):
+        store, issue = open_profile(tmp_path, name)
+        assert issue is None
+        for key, value in settings.items():
+            store.set_setting(key, value)
+        store.close(backup=False)
+    app = make_app(tmp_path, service, profile="ann")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.theme == "textual-light" and not app.accessible
+        app.switch_profile("bob")
+        await wait_for(pilot, lambda: app.session.profile_name == "bob" and isinstance(app.screen, CourseMapScreen))
+        assert app.accessible and app.theme == "tutor-high-contrast"
+        app.switch_profile("carol")  # new: never chose a theme, so the default, not bob's
+        await wait_for(pilot, lambda: app.session.profile_name == "carol")
+        await pilot.pause()
+        assert not app.accessible and app.theme == "textual-dark"
+        app.switch_profile("ann")
+        await wait_for(pilot, lambda: app.session.profile_name == "ann")
+        await pilot.pause()
+        assert app.theme == "textual-light" and not app.accessible
+        app.writer.flush()
+    for name, theme in (("ann", "textual-light"), ("bob", "nord")):
+        store, _ = open_profile(tmp_path, name)
+        assert store.profile.settings.get("theme") == theme  # switching wrote no theme into another profile
+        store.close(backup=False)
+    assert not (tmp_path / "carol.sqlite3").exists()  # looking at a new profile does not create it

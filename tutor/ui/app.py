@@ -72,19 +72,27 @@ class TutorApp(App[int]):
         self.theme = DEFAULT_THEME
         self._animation_level = self.animation_level  # what TEXTUAL_ANIMATIONS asked for
         self._ansi_theme_dark = self.ansi_theme_dark
+        self._forced_accessible = accessible  # `--accessible`: on for every profile
         self.accessible = accessible
         if self.session is not None:
-            self._apply_saved_theme()
+            self._apply_profile_settings()
 
-    def _apply_saved_theme(self) -> None:
-        settings = self.session.profile.settings
-        theme = settings.get("theme")
-        if isinstance(theme, str) and theme in self.available_themes:
-            self._chosen_theme = theme
-            if not self.accessible:
-                self.theme = theme
-        if settings.get("accessible") is True:
-            self.accessible = True
+    def _profile_theme(self) -> str:
+        """The theme the profile chose, or the default when it chose none (or one not here)."""
+        theme = self.session.profile.settings.get("theme")
+        return theme if isinstance(theme, str) and theme in self.available_themes else DEFAULT_THEME
+
+    def _apply_profile_settings(self) -> None:
+        """Show the session's profile as it was left: its theme and its accessible mode (a profile
+        that never chose them gets the defaults, not the previous profile's)."""
+        theme = self._profile_theme()
+        if self._forced_accessible or self.session.profile.settings.get("accessible") is True:
+            self.accessible = True  # its watcher shows the high-contrast theme...
+            self._chosen_theme = theme  # ...and this one comes back when the mode is turned off
+        else:
+            self._chosen_theme = theme  # first, so turning the mode off goes straight to it
+            self.accessible = False
+            self.theme = theme
 
     def watch_accessible(self, accessible: bool) -> None:
         self.animation_level = "none" if accessible else self._animation_level
@@ -136,7 +144,7 @@ class TutorApp(App[int]):
 
     def _session_opened(self, session: Session) -> None:
         self.session = session
-        self._apply_saved_theme()
+        self._apply_profile_settings()
         self._session_ready()
 
     def _session_ready(self) -> None:
@@ -228,8 +236,8 @@ class TutorApp(App[int]):
         if self.accessible and name == HIGH_CONTRAST.name:
             return  # the accessible mode's theme, not the learner's choice
         self._chosen_theme = name
-        if self.session.profile.settings.get("theme") == name:
-            return
+        if self._profile_theme() == name:
+            return  # the profile's own (a profile switch shows it): nothing the learner chose now
         self.save(self.session.set_setting, "theme", name)
 
     # -- actions ------------------------------------------------------------------------------------
@@ -284,6 +292,8 @@ class TutorApp(App[int]):
             self.notify(str(exc), severity="error")
             return
         self.session = Session(session.course, store, issue, session.lessons_dir, session.save_dir)
+        self.session.clock = session.clock  # `--now` runs on across profiles
+        self._apply_profile_settings()
         # Back to the course map, redrawn for this profile: the screens above it go.
         while not isinstance(self.screen, CourseMapScreen) and any(
                 isinstance(screen, CourseMapScreen) for screen in self.screen_stack):

@@ -68,6 +68,7 @@ class TutorApp(App[int]):
         self.checker = checker
         self._loop: asyncio.AbstractEventLoop | None = None
         self.told_prerequisites: set[str] = set()  # lessons whose prerequisites were mentioned
+        self._keyed_notifications: dict[str, Any] = {}  # notify_once: key -> its notification
         self.writer = SaveWriter(self._deliver, self._save_failed)
         self.theme = DEFAULT_THEME
         self._animation_level = self.animation_level  # what TEXTUAL_ANIMATIONS asked for
@@ -171,6 +172,18 @@ class TutorApp(App[int]):
         import tutor.plots.blocks
         import tutor.plots.interactive
         import tutor.ui.widgets.plot_view  # noqa: F401
+
+    def notify_once(self, key: str, message: str, *, timeout: float | None = None) -> None:
+        """A notification that replaces the last one given under `key` instead of stacking on it
+        (a key pressed again and again says its one thing once)."""
+        from textual.notifications import Notification, Notify
+
+        old = self._keyed_notifications.get(key)
+        if old is not None and old in self._notifications:
+            self._unnotify(old, refresh=False)  # Textual ~=8.2's own removal (what a toast's timeout calls)
+        note = Notification(message, "", "information", self.NOTIFICATION_TIMEOUT if timeout is None else timeout)
+        self._keyed_notifications[key] = note
+        self.post_message(Notify(note))
 
     def report_failure(self, error: BaseException) -> None:
         """A background job that crashed is told to the learner, never printed as a traceback."""

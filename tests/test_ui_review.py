@@ -281,3 +281,54 @@ async def test_switching_profile_applies_that_profiles_theme_and_accessible_mode
         assert store.profile.settings.get("theme") == theme  # switching wrote no theme into another profile
         store.close(backup=False)
     assert not (tmp_path / "carol.sqlite3").exists()  # looking at a new profile does not create it
+
+
+# -- `tutor --now`: the real app on a later day ----------------------------------------------------
+
+
+async def test_the_app_takes_now_and_its_clock_runs_on_from_it(tmp_path):
+    from tutor.cli import build_parser
+    from tutor.ui.run import build_app
+    from uikit import FIXTURE_LESSONS
+
+    lesson_history(tmp_path)
+    later = DAY0 + timedelta(days=1, hours=1)
+    args = build_parser().parse_args(["--now", later.isoformat(), "--save-dir", str(tmp_path),
+                                      "--lessons", str(FIXTURE_LESSONS)])
+    app = build_app(args)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_for(pilot, lambda: isinstance(app.screen, CourseMapScreen))
+            await wait_for(pilot, lambda: app.screen.game is not None)
+            first = app.session.now()
+            assert later <= first < later + timedelta(minutes=1)
+            assert "2 reviews due" in due_line(app)  # day 1 of the history, not today's real date
+            await pilot.pause(0.2)
+            assert app.session.now() > first  # it runs on
+            app.switch_profile("other")
+            await wait_for(pilot, lambda: app.session.profile_name == "other")
+            assert later <= app.session.now() < later + timedelta(minutes=1)  # the same clock, any profile
+    finally:
+        app.checker.close()
+
+
+def test_now_is_read_before_or_after_a_command_name():
+    from tutor.cli import build_parser
+    from tutor.commands.common import now
+
+    parser = build_parser()
+    when = datetime(2026, 3, 5, 9, 0, tzinfo=timezone.utc)
+    assert now(parser.parse_args(["--now", "2026-03-05T09:00"])) == when  # a time without offset is UTC
+    assert now(parser.parse_args(["--now", "2026-03-05T10:00+01:00", "review"])) == when
+    assert now(parser.parse_args(["review", "--now", "2026-03-05T09:00"])) == when
+    assert now(parser.parse_args([])) is None
+
+
+def test_the_clock_from_now_keeps_utc_and_runs_from_its_start():
+    from tutor.session import clock_from
+
+    start = datetime(2026, 3, 5, 10, 0, tzinfo=timezone(timedelta(hours=1)))
+    clock = clock_from(start, began=0.0)  # started "long ago" on the monotonic clock
+    assert clock().tzinfo == timezone.utc and clock() > start
+    fresh = clock_from(start)
+    assert fresh() - start < timedelta(seconds=5)

@@ -31,12 +31,13 @@ class SessionError(Exception):
     """Something the learner should be told (a save failed, a profile is read-only...)."""
 
 
-def clock_from(start: datetime) -> Callable[[], datetime]:
-    """A clock that reads `start` now and runs on from it (`tutor --now`: see what is due on a
-    later day in the real app). Kept in UTC, so stored times sort as times."""
+def clock_from(start: datetime, began: float | None = None) -> Callable[[], datetime]:
+    """A clock that reads `start` at the moment `began` (a `time.monotonic()` reading; now unless
+    given) and runs on from it: `tutor --now` shows what is due on a later day in the real app.
+    Kept in UTC, so stored times sort as times."""
     origin = start.astimezone(timezone.utc)
-    began = time.monotonic()
-    return lambda: origin + timedelta(seconds=time.monotonic() - began)
+    zero = time.monotonic() if began is None else began
+    return lambda: origin + timedelta(seconds=time.monotonic() - zero)
 
 
 # -- variants ("Show me another") ------------------------------------------------------------------

@@ -51,7 +51,7 @@ def _practice(args: argparse.Namespace, seeds: bool = False) -> tuple[Practice, 
         if session.load_issue is not None:
             print(printable(f"tutor {args.command}: {session.load_issue.message}"), file=sys.stderr)
             return None
-        game = session.practice(args.now or datetime.now(timezone.utc))
+        game = session.practice(common.now(args) or datetime.now(timezone.utc))
         next_seeds = {}
         for exercise_id, _due in game.due() if seeds else ():
             found = session.find_exercise(exercise_id)

@@ -286,7 +286,7 @@ class TutorApp(App[int]):
             self.save(self.session.reset_exercise, found[2], then=done)
 
         self.push_screen(ConfirmScreen(f"Forget every attempt, hint and reveal of {exercise_id}, and its review "
-                                       "history (its review card, XP and mastery are counted again)?",
+                                       "history (its review card, XP and mastery go with it)?",
                                        yes="Reset", no="Keep"), answer)
 
     def switch_profile(self, name: str) -> None:

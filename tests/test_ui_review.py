@@ -143,6 +143,8 @@ prompt: What is the slope of y = x² at x = {k}?
 answer: 2*k
 params:
   k: {range: [2, 40], value: 3}
+hints:
+  - The slope of x² is 2x.
 solution: 2 · {k} = {= 2*k}.
 """
 TWO_PARTS = """\
@@ -213,11 +215,15 @@ async def test_a_review_serves_a_fresh_variant_and_accepts_its_answer(tmp_path, 
         shown_prompt = served.query_one(".prompt", Markdown).source
         assert shown_prompt == fresh.prompt
         assert "fresh numbers" in text_of(screen.query_one("#review-status", Static))
+        assert str(fresh.parts[0].spec.answer) != "6"  # the lesson's answer is not this one's
+        await type_into(pilot, served.query_one(Input), "6")
+        await pilot.press("f2")
         await type_into(pilot, served.query_one(Input), str(fresh.parts[0].spec.answer))
         await wait_for(pilot, lambda: "a/e1" in screen.finished)
         app.writer.flush()
         review = [(w, seed) for e, _t, w, r, seed in app.session.store.practice_events() if r and e == "a/e1"]
-        assert review == [("shown", 1), ("correct", 1)]  # history says which variant was answered
+        # History says which variant was answered, event by event.
+        assert review == [("shown", 1), ("wrong", 1), ("hint", 1), ("correct", 1)]
         # The next review of it gets new numbers again.
         seen = app.session.practice().seeds["a/e1"]
         assert app.session.review_variant(written, seen).seed == 2

@@ -31,10 +31,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Callable
 
-from tutor.checking.compare import format_value
-from tutor.checking.numeval import Evaluation, Undefined, evaluate_stable
 from tutor.mathlang import MathError, parse, parse_conditions
-from tutor.mathlang.build import to_sympy
 from tutor.mathlang.ast import BinOp, Call, Const, Neg, Node, Num, Pow, Relation, Var, Vector, render, replace_nodes, walk
 from tutor.mathlang.names import CONSTANTS, FORBIDDEN, FUNCTIONS
 
@@ -400,7 +397,12 @@ def fill_prose(text: str, values: dict[str, Fraction]) -> str:
 
 def approximate_text(text: str, values: dict[str, Fraction], inside: str) -> str:
     """An expression of the parameters with no exact value (σ(a), e^a, ln 2), to 6 significant
-    figures: parsed, substituted and evaluated by our own tree walk, like a reference."""
+    figures: parsed, substituted and evaluated by our own tree walk, like a reference. (The
+    evaluator brings SymPy: imported here, so reading a course loads no engine.)"""
+    from tutor.checking.compare import format_value
+    from tutor.checking.numeval import Evaluation, Undefined, evaluate_stable
+    from tutor.mathlang.build import to_sympy
+
     try:
         tree = substitute(parse(text, tuple(values)).tree, values)
         value = evaluate_stable(to_sympy(tree, False), Evaluation({}))

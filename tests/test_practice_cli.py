@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from lessonkit import make_course  # noqa: F401
+
 from tutor.cli import main
 from tutor.practice.episodes import Event
 from tutor.practice.service import Settings, practice
@@ -157,3 +159,58 @@ def test_review_work_from_the_command_line_masters_a_lesson(save, capsys):
         assert tutor(save, capsys, "check", exercise, answers[exercise.split("/")[1]], "--review",
                      "--now", later.isoformat())[0] == 0
     assert levels(later)["mastered"] == 1
+
+
+def review_json(save: Path, capsys, when: datetime, *more: str) -> dict:
+    code, out = tutor(save, capsys, "review", "--json", "--now", when.isoformat(), *more)
+    assert code == 0
+    return json.loads(out)
+
+
+def xp_total(save: Path, capsys, when: datetime) -> int:
+    code, out = tutor(save, capsys, "stats", "--json", "--now", when.isoformat())
+    assert code == 0
+    return json.loads(out)["xp_total"]
+
+
+def test_a_reset_takes_the_practice_history_with_it_and_undo_brings_it_back(save, capsys):
+    check(save, capsys, E1, "60", DAY0)
+    check(save, capsys, E2, "120", DAY0)
+    check(save, capsys, E4, "3", DAY0)
+    later = DAY0 + timedelta(days=30)
+    assert set(due_at(save, capsys, later)) == {E1, E2, E4}
+    assert xp_total(save, capsys, later) == 20
+    assert tutor(save, capsys, "reset", E2, "--yes")[0] == 0
+    assert set(due_at(save, capsys, later)) == {E1, E4} and xp_total(save, capsys, later) == 10
+    assert tutor(save, capsys, "reset", "--undo")[0] == 0
+    assert set(due_at(save, capsys, later)) == {E1, E2, E4} and xp_total(save, capsys, later) == 20
+    assert tutor(save, capsys, "reset", "calculus-and-ml-functions", "--yes")[0] == 0
+    assert due_at(save, capsys, later) == {} and xp_total(save, capsys, later) == 0
+    assert tutor(save, capsys, "reset", "--undo")[0] == 0
+    assert tutor(save, capsys, "reset", "--all", "--yes")[0] == 0
+    assert due_at(save, capsys, later) == {} and xp_total(save, capsys, later) == 0
+
+
+def test_the_reset_question_says_the_review_history_goes_too(save, capsys, monkeypatch):
+    import io
+
+    check(save, capsys, E1, "60", DAY0)
+    monkeypatch.setattr("sys.stdin", io.StringIO("n\n"))
+    code, out = tutor(save, capsys, "reset", "--all")
+    assert code == 1 and "with its review history, XP and mastery?" in out
+    assert xp_total(save, capsys, DAY0) == 10  # a no changes nothing
+
+
+def test_review_json_names_the_variant_a_review_serves_next(save, capsys, make_course):
+    from lessonkit import exercise, front_matter
+
+    family = ("id: a/e1\nkind: numeric\nprompt: Slope of x² at x = {k}?\nanswer: 2*k\n"
+              "params:\n  k: {range: [2, 40], value: 3}\nsolution: 2·{k}.\n")
+    plain = "id: a/e2\nkind: numeric\nprompt: 2 + 2?\nanswer: \"4\"\nsolution: Four.\n"
+    folder = make_course({"a": front_matter("a") + "\nText.\n\n" + exercise(family) + "\n" + exercise(plain)})
+    lessons = ("--lessons", str(folder))
+    assert tutor(save, capsys, "check", "a/e1", "1", "--now", DAY0.isoformat(), *lessons)[0] == 1
+    assert tutor(save, capsys, "check", "a/e1", "6", "--now", DAY0.isoformat(), *lessons)[0] == 0
+    assert tutor(save, capsys, "check", "a/e2", "4", "--now", DAY0.isoformat(), *lessons)[0] == 0
+    due = {e["exercise"]: e["seed"] for e in review_json(save, capsys, DAY0 + timedelta(days=30), *lessons)["due"]}
+    assert due == {"a/e1": 1, "a/e2": 0}  # a fresh variant; an exercise without variants as written

@@ -134,3 +134,161 @@ def test_an_imported_history_counts_for_exercises_that_had_none(tmp_path):
     assert whats(target) == [("a/e1", "wrong"), ("a/e1", "correct"), ("b/e1", "correct")]
     target.import_profile(other)  # again: nothing new, no event twice
     assert len(target.practice_events()) == 3
+
+
+# -- a review sitting is one episode, multi-part exercises included --------------------------------
+
+
+def _outcome_of(store: ProgressStore, exercise: str, review: bool = True):
+    from tutor.practice.episodes import Event, outcomes
+    from tutor.progress.model import parse_time
+
+    events = [Event(parse_time(t), e, w, r, s) for e, t, w, r, s in store.practice_events() if e == exercise]
+    return [o for o in outcomes(events) if o.review == review]
+
+
+def test_a_review_completes_only_when_every_part_is_right_in_that_sitting(tmp_path):
+    store = fresh(tmp_path)
+    parts = ("a", "b")
+    store.record_attempt("a/e1", "1", "correct", part="a", parts=parts, time=T.format(1))
+    store.record_attempt("a/e1", "2", "correct", part="b", parts=parts, time=T.format(1))
+    assert whats(store) == [("a/e1", "partial"), ("a/e1", "correct")]  # the lesson: solved
+    # Days later, a review: part a right is not the whole card, though the lesson solved both.
+    store.record_shown("a/e1", time=T.format(4), seed=3)
+    store.record_attempt("a/e1", "1", "correct", part="a", parts=parts, time=T.format(4), review=True, seed=3)
+    assert whats(store)[-1] == ("a/e1", "partial")
+    store.record_attempt("a/e1", "9", "incorrect", part="b", parts=parts, time=T.format(4), review=True, seed=3)
+    store.record_attempt("a/e1", "2", "correct", part="b", parts=parts, time=T.format(4), review=True, seed=3)
+    assert [w for e, _t, w, r, _s in store.practice_events() if r] == ["shown", "partial", "wrong", "correct"]
+    (review,) = _outcome_of(store, "a/e1")
+    assert review.solved and review.wrong == 1 and review.seed == 3  # one episode, Hard: a wrong part between
+    from fsrs import Rating
+    from tutor.practice.rating import rate
+    assert rate(review, "numeric") == Rating.Hard
+
+
+def test_a_review_sitting_right_first_time_in_every_part_is_good(tmp_path):
+    from fsrs import Rating
+    from tutor.practice.rating import rate
+
+    store = fresh(tmp_path)
+    parts = ("a", "b")
+    store.record_attempt("a/e1", "1", "correct", part="a", parts=parts, time=T.format(1))
+    store.record_attempt("a/e1", "2", "correct", part="b", parts=parts, time=T.format(1))
+    store.record_shown("a/e1", time="2026-03-05T10:00:00+00:00")
+    store.record_attempt("a/e1", "1", "correct", part="a", parts=parts, time="2026-03-05T10:09:00+00:00", review=True)
+    store.record_attempt("a/e1", "2", "correct", part="b", parts=parts, time="2026-03-05T10:10:00+00:00", review=True)
+    (review,) = _outcome_of(store, "a/e1")
+    assert review.first_try and rate(review, "numeric") == Rating.Good
+
+
+def test_the_episode_rule_reads_only_this_episode():
+    from tutor.progress.model import episode_parts, practice_event
+
+    lesson = [(T.format(1), "partial", False), (T.format(1), "correct", False)]
+    answers = [(T.format(1), "a"), (T.format(1), "b")]
+    assert episode_parts(lesson, answers) == set()  # after the solve, a new episode starts empty
+    assert episode_parts([], answers) == {"a", "b"}  # no episode ended yet: the whole history
+    shown = [*lesson, (T.format(3), "shown", True)]
+    assert episode_parts(shown, [*answers, (T.format(3), "a")]) == {"a"}  # from the moment it was shown
+    assert episode_parts([(T.format(3), "shown", False)], answers) == {"a", "b"}  # a lesson's look is no sitting
+    assert practice_event("correct", "b", ("a", "b"), {"a"}) == "correct"
+    assert practice_event("correct", "b", ("a", "b"), set()) == "partial"
+    assert practice_event("correct", "", ("",), set()) == "correct"
+    assert practice_event("incorrect", "a", ("a", "b"), {"a", "b"}) == "wrong"
+    assert practice_event("invalid", "a", ("a", "b"), set()) is None
+
+
+# -- reset, export, import ----------------------------------------------------------------------------
+
+
+def _history(store: ProgressStore) -> None:
+    store.record_attempt("a/e1", "x", "incorrect", time=T.format(1))
+    store.record_attempt("a/e1", "y", "correct", time=T.format(1))
+    store.record_attempt("a/e2", "y", "correct", time=T.format(1), seed=2)
+    store.record_shown("a/e2", time=T.format(3), seed=4)
+    store.record_hint("a/e2", 1, time=T.format(3), review=True, seed=4)
+    store.record_attempt("a/e2", "z", "correct", time=T.format(3), review=True, seed=4)
+    store.record_attempt("b/e1", "1", "correct", time=T.format(2))
+    store.set_setting("daily_goal", 80)
+    store.set_setting("streak", True)
+
+
+def test_resetting_an_exercise_a_lesson_or_everything_forgets_its_practice_events(tmp_path):
+    store = fresh(tmp_path)
+    _history(store)
+    everything = store.practice_events()
+    assert store.reset_exercise("a/e2")
+    assert {e for e, *_ in store.practice_events()} == {"a/e1", "b/e1"}
+    assert store.undo_reset()
+    assert store.practice_events() == everything  # undo brings the events back, each once
+    assert store.reset_lesson("a")
+    assert {e for e, *_ in store.practice_events()} == {"b/e1"}
+    assert store.undo_reset() and store.practice_events() == everything
+    assert store.reset_all()
+    assert store.practice_events() == []
+    assert store.profile.settings == {"daily_goal": 80, "streak": True}  # settings stay
+    store.close()
+    assert fresh(tmp_path).practice_events() == []
+
+
+def test_a_reset_of_an_exercise_with_only_events_still_forgets_them(tmp_path):
+    store = fresh(tmp_path)
+    store.record_shown("a/e1", time=T.format(1))  # served in a review, then skipped: no record
+    assert store.reset_exercise("a/e1") and store.practice_events() == []
+
+
+def test_export_then_import_carries_every_practice_event_and_the_game_settings(tmp_path):
+    from tutor.progress.schema import loads
+
+    source = fresh(tmp_path / "a")
+    _history(source)
+    text = source.export_text()
+    exported, _ = loads(text.encode())
+    assert [e.row for e in exported.practice] == source.practice_events()
+    assert exported.settings["daily_goal"] == 80 and exported.settings["streak"] is True
+    target = fresh(tmp_path / "b")
+    target.import_profile(exported)
+    assert target.practice_events() == source.practice_events()  # events in == events out
+    assert target.profile.settings["daily_goal"] == 80
+    target.import_profile(exported)  # again: nothing twice
+    assert target.practice_events() == source.practice_events()
+    # A JSON save moved in (no database yet) keeps them too.
+    moved = tmp_path / "c"
+    moved.mkdir()
+    (moved / "default.json").write_text(text, "utf-8")
+    assert fresh(moved).practice_events() == source.practice_events()
+
+
+def test_an_old_json_export_without_events_still_loads_and_derives_them(tmp_path):
+    import json
+
+    from tutor.progress.schema import loads
+
+    source = fresh(tmp_path / "a")
+    _history(source)
+    data = json.loads(source.export_text())
+    del data["practice_events"]
+    old, _ = loads(json.dumps(data).encode())
+    assert old.practice is None
+    target = fresh(tmp_path / "b")
+    target.import_profile(old)
+    derived = target.practice_events()
+    assert sorted((e, w, r) for e, _t, w, r, _s in derived) == [  # from the attempts, as before events existed
+        ("a/e1", "correct", False), ("a/e1", "wrong", False), ("a/e2", "correct", False), ("a/e2", "correct", False),
+        ("a/e2", "hint", False), ("b/e1", "correct", False)]
+
+
+def test_bad_practice_events_in_json_are_refused_with_their_place():
+    import pytest
+
+    from tutor.progress.errors import SchemaError
+    from tutor.progress.schema import loads
+
+    bad = b'{"schema_version": 2, "practice_events": [{"exercise": "a/e1", "time": "x", "what": "correct"}]}'
+    with pytest.raises(SchemaError, match="time"):
+        loads(bad)
+    worse = b'{"schema_version": 2, "practice_events": [{"exercise": "a/e1", "time": "2026-03-01T10:00:00+00:00", "what": "eval"}]}'
+    with pytest.raises(SchemaError) as caught:
+        loads(worse)
+    assert caught.value.where == "practice_events[0].what"

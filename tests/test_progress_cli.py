@@ -137,7 +137,7 @@ def test_reset_asks_and_a_no_changes_nothing(save, capsys):
     seed(save)
     before = exported(save)
     assert run(save, "reset", "limits/e1", stdin="n\n") == 1
-    assert "Reset limits/e1 (solved, 1 attempts) in profile 'default'?" in capsys.readouterr().out
+    assert "Reset limits/e1 (solved, 1 attempts, and its review history) in profile 'default'?" in capsys.readouterr().out
     assert exported(save) == before
     assert run(save, "reset", "limits/e1") == 1  # no answer at all (stdin closed) is a no
     assert exported(save) == before

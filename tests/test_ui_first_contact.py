@@ -334,3 +334,19 @@ async def test_f6_while_reading_goes_to_the_open_exercise_on_screen(tmp_path, se
         await pilot.press("f6")
         await wait_for(pilot, lambda: app.focused is answer_box(app, "slopes/e3"))
         assert screen.page == 2
+
+
+async def test_n_on_the_last_page_says_so_once_however_often_it_is_pressed(tmp_path, service):
+    app = make_app(tmp_path, service)
+    async with app.run_test(size=SIZE) as pilot:
+        last = len(app.session.course.lessons["slopes"].pages) - 1
+        screen = await open_slopes(pilot, app, last)
+        app.notify("Something else.")
+        screen.query_one("#page").focus()
+        for _ in range(4):
+            await pilot.press("n")
+            await pilot.pause()
+        notes = [n.message for n in app._notifications]
+        assert sum("last page" in m for m in notes) == 1  # replaced, not stacked
+        assert "Something else." in notes  # other notifications stay
+        assert screen.page == last

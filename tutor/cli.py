@@ -12,6 +12,7 @@ import importlib
 import os
 import sys
 
+from tutor.commands import common
 from tutor.commands.common import common_options
 
 COMMAND_MODULES = (
@@ -33,6 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--accessible", action="store_true",
                         help="accessible mode: high contrast, figures and answer readings also in words, "
                              "no animation (also a setting in the command palette)")
+    common.now_option(parser, "start the tutor's clock (what is due, what is recorded)")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(subparsers, common_options())

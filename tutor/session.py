@@ -7,9 +7,10 @@ messages (`SessionError`), never as exceptions the UI would have to understand.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from functools import cached_property
 from pathlib import Path
 
@@ -28,6 +29,15 @@ from tutor.progress.report import LessonReport, lesson_report
 
 class SessionError(Exception):
     """Something the learner should be told (a save failed, a profile is read-only...)."""
+
+
+def clock_from(start: datetime, began: float | None = None) -> Callable[[], datetime]:
+    """A clock that reads `start` at the moment `began` (a `time.monotonic()` reading; now unless
+    given) and runs on from it: `tutor --now` shows what is due on a later day in the real app.
+    Kept in UTC, so stored times sort as times."""
+    origin = start.astimezone(timezone.utc)
+    zero = time.monotonic() if began is None else began
+    return lambda: origin + timedelta(seconds=time.monotonic() - zero)
 
 
 # -- variants ("Show me another") ------------------------------------------------------------------
@@ -60,9 +70,10 @@ def can_show_another(exercise: Exercise, record: ExerciseProgress) -> bool:
     return wrong >= ANOTHER_AFTER_WRONG
 
 
-def next_seed(exercise: Exercise, record: ExerciseProgress) -> int:
-    """A variant not seen yet: one past every seed answered and the one shown."""
-    return max([exercise.seed, *(a.seed for a in record.attempts)]) + 1
+def next_seed(exercise: Exercise, record: ExerciseProgress, seen: Iterable[int] = ()) -> int:
+    """A variant not seen yet: one past every seed answered, the one shown, and any other `seen`
+    (the seeds of the exercise's practice events: what reviews served)."""
+    return max([exercise.seed, *(a.seed for a in record.attempts), *seen]) + 1
 
 
 @dataclass(frozen=True)
@@ -137,6 +148,20 @@ class Session:
             return variant(exercise, next_seed(exercise, self.record(exercise.id)))
         except VariantError as exc:
             raise SessionError(str(exc)) from exc
+
+    def review_variant(self, exercise: Exercise, seen: Iterable[int] = ()) -> Exercise:
+        """What a review serves: with variants, one the learner has never had (one past the
+        highest seed of their attempts and of `seen`, the seeds their practice events name), so
+        the numbers are never the same twice in a row; without, the exercise as written."""
+        seed = self.review_seed(exercise, seen)
+        try:
+            return variant(exercise, seed) if seed else exercise
+        except VariantError:  # this family cannot make that one: ask the exercise as written
+            return exercise
+
+    def review_seed(self, exercise: Exercise, seen: Iterable[int] = ()) -> int:
+        """The variant a review would serve next (0: the exercise as written, it has none)."""
+        return 0 if exercise.family is None else next_seed(exercise, self.record(exercise.id), seen)
 
     def lesson_report(self, lesson: Lesson) -> LessonReport:
         return lesson_report(lesson, self.profile)

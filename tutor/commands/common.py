@@ -31,9 +31,16 @@ def answers_may_start_with_minus(parser: argparse.ArgumentParser) -> None:
 
 
 def now_option(parser: argparse.ArgumentParser, what: str) -> None:
-    """`--now ISO-TIME`: the clock, for trying scheduling out (a time without an offset is UTC)."""
-    parser.add_argument("--now", metavar="ISO-TIME", type=_iso_time, default=None,
+    """`--now ISO-TIME`: the clock, for trying scheduling out (a time without an offset is UTC).
+    Given before or after the command name (`tutor --now T review` or `tutor review --now T`);
+    read it with `now(args)`."""
+    parser.add_argument("--now", metavar="ISO-TIME", type=_iso_time, default=argparse.SUPPRESS,
                         help=f"{what} at this time instead of now (e.g. 2026-03-02T09:00+01:00)")
+
+
+def now(args: argparse.Namespace):
+    """The `--now` time, or None for the real clock."""
+    return getattr(args, "now", None)
 
 
 def _iso_time(text: str):

@@ -221,7 +221,7 @@ def record_attempt(args: argparse.Namespace, attempt: Attempt) -> None:
         return
     from tutor.progress import record_check
 
-    now = getattr(args, "now", None)
+    now = common.now(args)
     record_check(common.save_dir(args), common.profile_name(args), attempt.exercise, attempt.part.key,
                  attempt.answer, attempt.verdict, time=None if now is None else now.isoformat(timespec="microseconds"),
                  review=getattr(args, "review", False))

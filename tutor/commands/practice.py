@@ -26,7 +26,8 @@ def register(subparsers, parent: argparse.ArgumentParser) -> None:
         description="List the review cards due now (one per exercise, with its due time), longest overdue "
                     "first, and what today's review session would serve.",
     )
-    review.add_argument("--json", action="store_true", help="print one JSON object")
+    review.add_argument("--json", action="store_true",
+                        help="print one JSON object (each due card with the variant seed a review serves next)")
     common.now_option(review, "list what is due")
     review.set_defaults(func=run_review)
 
@@ -40,7 +41,9 @@ def register(subparsers, parent: argparse.ArgumentParser) -> None:
     stats.set_defaults(func=run_stats)
 
 
-def _practice(args: argparse.Namespace) -> Practice | None:
+def _practice(args: argparse.Namespace, seeds: bool = False) -> tuple[Practice, dict[str, int]] | None:
+    """The game at `--now` and, with `seeds`, the variant a review would serve next for each due
+    card (0: as written)."""
     from tutor.session import Session
 
     session = Session.open(common.lessons_dir(args), common.save_dir(args), common.profile_name(args))
@@ -48,21 +51,29 @@ def _practice(args: argparse.Namespace) -> Practice | None:
         if session.load_issue is not None:
             print(printable(f"tutor {args.command}: {session.load_issue.message}"), file=sys.stderr)
             return None
-        return session.practice(args.now or datetime.now(timezone.utc))
+        game = session.practice(common.now(args) or datetime.now(timezone.utc))
+        next_seeds = {}
+        for exercise_id, _due in game.due() if seeds else ():
+            found = session.find_exercise(exercise_id)
+            if found is not None:
+                next_seeds[exercise_id] = session.review_seed(found[2], game.seeds.get(exercise_id, ()))
+        return game, next_seeds
     finally:
         session.store.close(backup=False)
 
 
 def run_review(args: argparse.Namespace) -> int:
-    game = _practice(args)
-    if game is None:
+    found = _practice(args, seeds=args.json)
+    if found is None:
         return 1
+    game, seeds = found
     due = game.due()
     queue = game.queue()
     if args.json:
         print(json.dumps({
             "now": game.now.isoformat(),
-            "due": [{"exercise": exercise, "due": when.isoformat()} for exercise, when in due],
+            "due": [{"exercise": exercise, "due": when.isoformat(), "seed": seeds.get(exercise)}
+                    for exercise, when in due],
             "session": queue,
             "daily_size": game.settings.daily_reviews,
         }, indent=2, ensure_ascii=False))
@@ -84,10 +95,10 @@ def _local(moment: datetime) -> str:
 
 
 def run_stats(args: argparse.Namespace) -> int:
-    game = _practice(args)
-    if game is None:
+    found = _practice(args)
+    if found is None:
         return 1
-    stats = game.stats()
+    stats = found[0].stats()
     if args.json:
         print(json.dumps(stats.to_json(), indent=2, ensure_ascii=False))
         return 0

@@ -40,8 +40,9 @@ def register(subparsers, common: argparse.ArgumentParser) -> None:
         "reset",
         parents=[common],
         help="forget progress on an exercise, a lesson or everything",
-        description="Forget the progress on one exercise, one lesson, or (--all) everything; settings stay. "
-        "The state before is kept, so `tutor reset --undo` brings it back.",
+        description="Forget the progress on one exercise, one lesson, or (--all) everything, with its practice "
+        "history (review cards, XP, mastery); settings stay. The state before is kept, so `tutor reset --undo` "
+        "brings it back.",
     )
     p.add_argument("target", nargs="?", help="an exercise id (chain-rule/e1) or a lesson id (chain-rule)")
     p.add_argument("--all", action="store_true", help="reset the whole profile")
@@ -254,7 +255,8 @@ def run_reset(args: argparse.Namespace) -> int:
         if not (profile.exercises or profile.lessons or profile.last_lesson):
             print(f"Profile '{name}' has no progress to reset.")
             return 0
-        question = f"Reset ALL progress in profile '{name}' ({t.solved} solved, {t.attempts} attempts)?"
+        question = (f"Reset ALL progress in profile '{name}' ({t.solved} solved, {t.attempts} attempts), "
+                    "with its review history, XP and mastery?")
         if not _confirm(question, args.yes):
             print("Nothing was reset.")
             return 1
@@ -275,7 +277,8 @@ def run_reset(args: argparse.Namespace) -> int:
         if record is None:
             print(f"{target} has no progress in profile '{name}'; nothing to reset.")
             return 0
-        question = f"Reset {target} ({record.status}, {len(record.attempts)} attempts) in profile '{name}'?"
+        question = (f"Reset {target} ({record.status}, {len(record.attempts)} attempts, and its review history) "
+                    f"in profile '{name}'?")
         if not _confirm(question, args.yes):
             print("Nothing was reset.")
             return 1
@@ -291,8 +294,8 @@ def run_reset(args: argparse.Namespace) -> int:
             return 0
         solved = sum(profile.exercises[i].solved for i in records)
         question = (
-            f"Reset lesson {target} ({len(records)} exercises touched, {solved} solved, and the reading position) "
-            f"in profile '{name}'?"
+            f"Reset lesson {target} ({len(records)} exercises touched, {solved} solved, their review history "
+            f"and the reading position) in profile '{name}'?"
         )
         if not _confirm(question, args.yes):
             print("Nothing was reset.")

@@ -112,6 +112,15 @@ class Practice:
     def xp_days(self) -> dict[date, int]:
         return daily_xp(self.outcomes, self.shape, self.tz)
 
+    @cached_property
+    def seeds(self) -> dict[str, set[int]]:
+        """exercise -> the variants its events name (answered, shown, hinted, revealed)."""
+        found: dict[str, set[int]] = {}
+        for event in self.events:
+            if event.seed is not None:
+                found.setdefault(event.exercise, set()).add(event.seed)
+        return found
+
     @property
     def today(self) -> date:
         return day_of(self.now, self.tz)

@@ -65,7 +65,7 @@ def read_backup(path: Path, name: str) -> Profile:
     try:
         database.check_tables(conn)
         conn.execute("BEGIN")
-        return database.read_profile(conn, name)[0]
+        return database.read_profile(conn, name, events=True)[0]  # its practice history too
     except sqlite3.DatabaseError as exc:
         raise SchemaError("", str(exc)) from None
     finally:

@@ -19,22 +19,25 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections import Counter
 from pathlib import Path
 from typing import Any, Iterable
 
 from tutor.progress.errors import FutureVersionError, SchemaError
 from tutor.progress.model import (
+    EVENT_WHATS,
     STATUSES,
     VERDICT_STATUSES,
     Attempt,
     ExerciseProgress,
     LessonPosition,
+    PracticeEvent,
     Profile,
+    episode_parts,
     new_profile,
 )
 
 HEADER = b"SQLite format 3\x00"
-EVENT_WHATS: tuple[str, ...] = ("shown", "wrong", "partial", "hint", "correct", "reveal")
 
 
 def _in(values: Iterable[str]) -> str:
@@ -365,18 +368,29 @@ def read_attempts(conn: sqlite3.Connection, exercise_id: str) -> list[Attempt]:
     return [_attempt(row) for row in rows]
 
 
+def _lesson_range(lesson: str | None) -> tuple[str, tuple]:
+    """A WHERE clause picking the rows of one lesson's exercises ("lesson/..."), or every row."""
+    return ("", ()) if lesson is None else ("WHERE exercise_id >= ? AND exercise_id < ?", (f"{lesson}/", f"{lesson}0"))
+
+
 def read_profile(conn: sqlite3.Connection, name: str, *, ids: Iterable[str] | None = None,
-                 lesson: str | None = None) -> tuple[Profile, int]:
-    """The whole profile (or only the exercises `ids`, or those of `lesson`), attempts included.
-    Call inside a transaction, so the tables are read at one moment."""
+                 lesson: str | None = None, events: bool = False) -> tuple[Profile, int]:
+    """The whole profile (or only the exercises `ids`, or those of `lesson`), attempts included,
+    and with `events` the practice events of the same exercises. Call inside a transaction, so
+    the tables are read at one moment."""
     profile, revision = read_head(conn, name)
     if ids is not None:
+        ids = list(ids)
         records = read_records(conn, ids)
         for exercise_id, record in records.items():
             record.attempts = read_attempts(conn, exercise_id)
         profile.exercises = records
+        if events:
+            profile.practice = read_practice(conn, ids=ids)
         return profile, revision
-    where, args = ("", ()) if lesson is None else ("WHERE exercise_id >= ? AND exercise_id < ?", (f"{lesson}/", f"{lesson}0"))
+    if events:
+        profile.practice = read_practice(conn, lesson=lesson)
+    where, args = _lesson_range(lesson)
     profile.exercises = {row[0]: _record(row) for row in conn.execute(f"SELECT {_RECORD_COLUMNS} FROM exercises {where}", args)}
     records = profile.exercises
     for row in conn.execute(f"SELECT {_ATTEMPT_COLUMNS} FROM attempts {where} ORDER BY id", args):
@@ -401,6 +415,26 @@ def read_events(conn: sqlite3.Connection) -> list[tuple[str, str, str, bool, int
     """Every practice event as (exercise_id, time, what, review, seed), in time order."""
     return [(e, t, w, bool(r), s) for e, t, w, r, s in conn.execute(
         "SELECT exercise_id, time, what, review, seed FROM practice_events ORDER BY time, id")]
+
+
+def read_practice(conn: sqlite3.Connection, *, ids: Iterable[str] | None = None,
+                  lesson: str | None = None) -> tuple[PracticeEvent, ...]:
+    """The practice events of the exercises `ids`, or of `lesson`, or all, in time order."""
+    if ids is not None:
+        wanted = set(ids)
+        return tuple(PracticeEvent(*row) for row in read_events(conn) if row[0] in wanted)
+    where, args = _lesson_range(lesson)
+    return tuple(PracticeEvent(e, t, w, bool(r), s) for e, t, w, r, s in conn.execute(
+        f"SELECT exercise_id, time, what, review, seed FROM practice_events {where} ORDER BY time, id", args))
+
+
+def read_episode_parts(conn: sqlite3.Connection, exercise_id: str) -> set[str]:
+    """The parts of an exercise answered right in its current episode (model.episode_parts)."""
+    events = conn.execute("SELECT time, what, review FROM practice_events WHERE exercise_id = ? ORDER BY id",
+                          (exercise_id,))
+    attempts = conn.execute("SELECT time, part FROM attempts WHERE exercise_id = ? AND status = 'correct'",
+                            (exercise_id,))
+    return episode_parts(((t, w, bool(r)) for t, w, r in events), attempts)
 
 
 def read_undo(conn: sqlite3.Connection) -> str | None:
@@ -467,6 +501,22 @@ def write_changes(conn: sqlite3.Connection, before: Profile, after: Profile, rev
         else:  # reordered or shortened (a merge): rewrite this exercise's attempts
             conn.execute("DELETE FROM attempts WHERE exercise_id = ?", (exercise_id,))
             _add_attempts(conn, exercise_id, record.attempts)
+    if after.practice is not None:  # this copy carries events: `before` holds those read for it
+        _write_events(conn, before.practice or (), after.practice)
+
+
+def _write_events(conn: sqlite3.Connection, before: Iterable[PracticeEvent], after: Iterable[PracticeEvent]) -> None:
+    """Make the events read (`before`) into `after`: remove the ones gone (a reset), add the new
+    ones (an import, an undo). Events are counted, not just compared: two hints at one moment are
+    two events."""
+    old, new = Counter(before), Counter(after)
+    for event, n in (old - new).items():
+        conn.execute(
+            "DELETE FROM practice_events WHERE id IN (SELECT id FROM practice_events WHERE exercise_id = ? "
+            "AND time = ? AND what = ? AND review = ? AND seed IS ? ORDER BY id DESC LIMIT ?)",
+            (event.exercise, event.time, event.what, int(event.review), event.seed, n))
+    for event in sorted((new - old).elements(), key=lambda e: e.time):
+        add_event(conn, *event.row)
 
 
 def add_event(conn: sqlite3.Connection, exercise_id: str, time: str, what: str, review: bool = False,

@@ -11,9 +11,10 @@ A solved status is never downgraded by anything but an explicit reset.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Literal, Sequence
+from typing import Callable, Collection, Iterable, Literal, Sequence
 
 Status = Literal["unseen", "attempted", "revealed", "solved-with-help", "solved"]
 STATUSES: tuple[str, ...] = ("unseen", "attempted", "revealed", "solved-with-help", "solved")
@@ -103,6 +104,25 @@ class LessonPosition:
     updated: str = ""
 
 
+EVENT_WHATS: tuple[str, ...] = ("shown", "wrong", "partial", "hint", "correct", "reveal")
+
+
+@dataclass(frozen=True)
+class PracticeEvent:
+    """One practice-game event as saved (the game reads them as `tutor.practice.episodes.Event`):
+    what happened to an exercise, when, whether a review session served it, and the variant."""
+
+    exercise: str
+    time: str
+    what: str  # one of EVENT_WHATS
+    review: bool = False
+    seed: int | None = None
+
+    @property
+    def row(self) -> tuple[str, str, str, bool, int | None]:
+        return (self.exercise, self.time, self.what, self.review, self.seed)
+
+
 @dataclass
 class Profile:
     name: str
@@ -112,6 +132,10 @@ class Profile:
     settings: dict[str, str | int | float | bool | None] = field(default_factory=dict)
     lessons: dict[str, LessonPosition] = field(default_factory=dict)
     exercises: dict[str, ExerciseProgress] = field(default_factory=dict)
+    # The practice events of the exercises this copy holds, in time order; None when this copy
+    # does not carry them (the store reads them apart: `ProgressStore.practice_events`). Exports,
+    # imports, resets and their undo carry them.
+    practice: tuple[PracticeEvent, ...] | None = None
 
     def exercise(self, exercise_id: str) -> ExerciseProgress:
         """The record of an exercise; an unseen one (not stored) when there is none."""
@@ -128,6 +152,7 @@ class Profile:
             settings=dict(self.settings),
             lessons=dict(self.lessons),
             exercises={k: _copy_record(r) for k, r in self.exercises.items()},
+            practice=self.practice,  # a tuple of frozen events: shared
         )
 
 
@@ -234,15 +259,41 @@ def apply_attempt(
     return record
 
 
-def practice_event(verdict_status: str, part: str, parts: Sequence[str], record: ExerciseProgress) -> str | None:
-    """The practice game's event for a checked answer, `record` being the exercise after it:
-    wrong, partial (a part right, others open) or correct; an answer the checker could not read
+EPISODE_ENDS = frozenset({"correct", "reveal"})
+
+
+def episode_parts(events: Iterable[tuple[str, str, bool]], attempts: Iterable[tuple[str, str]]) -> set[str]:
+    """The parts of an exercise answered right in its current episode. The episode starts after
+    the last event that ended one (an answer completing the exercise, a reveal), or when a review
+    session showed the exercise, whichever came last; before any, it is the whole history.
+    `events`: the exercise's (time, what, review) in the order recorded; `attempts`: its correct
+    answers as (time, part)."""
+    start: datetime | None = None
+    inclusive = False  # answers at the very moment a review showed the card belong to it
+    for time, what, review in events:
+        if what in EPISODE_ENDS or (what == "shown" and review):
+            moment = parse_time(time)
+            if start is None or moment >= start:
+                start, inclusive = moment, what == "shown"
+    found = set()
+    for time, part in attempts:
+        moment = parse_time(time)
+        if start is None or moment > start or (inclusive and moment == start):
+            found.add(part)
+    return found
+
+
+def practice_event(verdict_status: str, part: str, parts: Sequence[str], right_before: Collection[str]) -> str | None:
+    """The practice game's event for a checked answer: wrong, partial (this part is right, others
+    are still open in this episode) or correct (every part answered right in this episode, see
+    `episode_parts`, which gives `right_before`). In a review, an episode is the sitting: parts
+    solved in the lesson long ago do not complete it. An answer the checker could not read
     (invalid) asked nothing of what the learner knows, so it is none."""
     if verdict_status == "incorrect":
         return "wrong"
     if verdict_status != "correct":
         return None
-    return "correct" if set(parts or ("",)) <= set(record.parts_solved) else "partial"
+    return "correct" if set(parts or ("",)) <= {*right_before, part} else "partial"
 
 
 def apply_hint(profile: Profile, exercise_id: str, rung: int, *, time: str | None = None) -> ExerciseProgress:
@@ -323,12 +374,26 @@ def lesson_of(exercise_id: str) -> str:
     return exercise_id.split("/", 1)[0]
 
 
+def _forget_events(profile: Profile, forget: Callable[[str], bool]) -> bool:
+    """Drop the practice events of the exercises `forget` picks (from a copy that carries them)."""
+    if not profile.practice:
+        return False
+    kept = tuple(e for e in profile.practice if not forget(e.exercise))
+    dropped = len(kept) != len(profile.practice)
+    profile.practice = kept
+    return dropped
+
+
 def reset_exercise(profile: Profile, exercise_id: str) -> bool:
-    return profile.exercises.pop(exercise_id, None) is not None
+    """Forget an exercise: its record and its practice events (the review card, XP and mastery
+    counted from them go too). False when there was nothing to forget."""
+    had_record = profile.exercises.pop(exercise_id, None) is not None
+    return _forget_events(profile, lambda e: e == exercise_id) or had_record
 
 
 def reset_lesson(profile: Profile, lesson_id: str) -> bool:
-    """Forget a lesson's exercises and position; False when there was nothing to forget."""
+    """Forget a lesson's exercises, their practice events and the position; False when there was
+    nothing to forget."""
     ids = [i for i in profile.exercises if lesson_of(i) == lesson_id]
     for i in ids:
         del profile.exercises[i]
@@ -336,16 +401,18 @@ def reset_lesson(profile: Profile, lesson_id: str) -> bool:
     was_last = profile.last_lesson == lesson_id
     if was_last:
         profile.last_lesson = None
-    return bool(ids) or had_position or was_last
+    had_events = _forget_events(profile, lambda e: lesson_of(e) == lesson_id)
+    return bool(ids) or had_position or was_last or had_events
 
 
 def reset_all(profile: Profile) -> bool:
-    """Forget all progress; settings (the theme) stay. False when there was nothing to forget."""
+    """Forget all progress and practice history; settings (the theme, the game's) stay. False when
+    there was nothing to forget."""
     had = bool(profile.exercises or profile.lessons or profile.last_lesson)
     profile.exercises.clear()
     profile.lessons.clear()
     profile.last_lesson = None
-    return had
+    return _forget_events(profile, lambda _e: True) or had
 
 
 # --- merging -------------------------------------------------------------------------------
@@ -397,4 +464,16 @@ def merge_profiles(ours: Profile, theirs: Profile) -> Profile:
         result.settings.setdefault(key, value)
     if theirs.created and (not result.created or _time_key(theirs.created) < _time_key(result.created)):
         result.created = theirs.created
+    result.practice = merge_events(ours.practice, theirs.practice)
     return result
+
+
+def merge_events(ours: Sequence[PracticeEvent] | None, theirs: Sequence[PracticeEvent] | None,
+                 ) -> tuple[PracticeEvent, ...] | None:
+    """Both histories, each event once: an event in both (an export imported back) is kept as
+    often as the side that has it more often (two hints at one moment are two rungs)."""
+    if ours is None and theirs is None:
+        return None
+    counts = Counter(ours or ()) | Counter(theirs or ())
+    order = {event: i for i, event in enumerate([*(ours or ()), *(theirs or ())])}
+    return tuple(sorted(counts.elements(), key=lambda e: (_time_key(e.time), order[e])))

@@ -22,7 +22,10 @@ Current format, schema 2 (one file per profile, `<profile>.json`)::
           "hints_used": 0, "revealed": false, "first_solved": "...",
           "solved_hash": "9f1c...", "parts_solved": [""], "drafts": {}
         }
-      }
+      },
+      "practice_events": [                          # optional: the practice game's history
+        {"exercise": "chain-rule/e1", "time": "...", "what": "correct", "review": false, "seed": null}
+      ]
     }
 
 Fields other than `schema_version` may be left out (they take their defaults); unknown fields,
@@ -46,11 +49,13 @@ from typing import Any, Callable
 
 from tutor.progress.errors import FutureVersionError, SchemaError
 from tutor.progress.model import (
+    EVENT_WHATS,
     STATUSES,
     VERDICT_STATUSES,
     Attempt,
     ExerciseProgress,
     LessonPosition,
+    PracticeEvent,
     Profile,
     now,
     parse_time,
@@ -168,10 +173,28 @@ def _key(key: str, where: str) -> str:
 
 # --- schema 2 ------------------------------------------------------------------------------
 
-_TOP = ("schema_version", "profile", "created", "updated", "last_lesson", "settings", "totals", "lessons", "exercises")
+_TOP = ("schema_version", "profile", "created", "updated", "last_lesson", "settings", "totals", "lessons", "exercises",
+        "practice_events")
 _EXERCISE = ("status", "attempts", "hints_used", "revealed", "first_solved", "solved_hash", "parts_solved", "drafts")
 _ATTEMPT = ("time", "part", "answer", "status", "diagnosis", "message", "seed")
 _POSITION = ("page", "scroll", "focused_exercise", "updated")
+_EVENT = ("exercise", "time", "what", "review", "seed")
+
+
+def _event(value: Any, where: str) -> PracticeEvent:
+    obj = _obj(value, where)
+    _only(obj, where, _EVENT)
+    for required in ("exercise", "time", "what"):
+        if required not in obj:
+            raise SchemaError(_field(where, required), "missing")
+    seed = obj.get("seed")
+    return PracticeEvent(
+        exercise=_key(_str(obj["exercise"], _field(where, "exercise")), _field(where, "exercise")),
+        time=_time(obj["time"], _field(where, "time")),
+        what=_choice(obj["what"], _field(where, "what"), EVENT_WHATS),
+        review=_bool(obj.get("review", False), _field(where, "review")),
+        seed=None if seed is None else _seed(seed, _field(where, "seed")),
+    )
 
 
 def _attempt(value: Any, where: str) -> Attempt:
@@ -249,6 +272,10 @@ def profile_from_current(data: dict[str, Any]) -> Profile:
         _obj(data["totals"], "totals")  # derived numbers for people to read; recomputed, so not read
     created = data.get("created", "")
     updated = data.get("updated", "")
+    practice = None  # a save without them: the store derives events from the attempts
+    if "practice_events" in data:
+        raw_events = _list(data["practice_events"], "practice_events")
+        practice = tuple(_event(e, f"practice_events[{i}]") for i, e in enumerate(raw_events))
     return Profile(
         name=_str(data.get("profile", ""), "profile"),
         created=_time(created, "created") if created != "" else "",
@@ -257,6 +284,7 @@ def profile_from_current(data: dict[str, Any]) -> Profile:
         settings={_key(k, "settings"): _setting(v, f"settings[{k!r}]") for k, v in settings_obj.items()},
         lessons={_key(k, "lessons"): _position(v, f"lessons[{k!r}]") for k, v in lessons_obj.items()},
         exercises={_key(k, "exercises"): _exercise(v, f"exercises[{k!r}]") for k, v in exercises_obj.items()},
+        practice=practice,
     )
 
 
@@ -311,6 +339,10 @@ def profile_to_dict(profile: Profile) -> dict[str, Any]:
             }
             for exercise_id, r in sorted(profile.exercises.items())
         },
+        # The practice game's history (review flags, variants, shown times), when this copy has it.
+        **({} if profile.practice is None else {"practice_events": [
+            {"exercise": e.exercise, "time": e.time, "what": e.what, "review": e.review, "seed": e.seed}
+            for e in profile.practice]}),
     }
 
 
@@ -461,6 +493,8 @@ def dumps(profile: Profile) -> str:
             text = _block(value, "  ", lambda v, _: _enc(v))
         elif key == "exercises":
             text = _block(value, "  ", _render_record)
+        elif key == "practice_events":
+            text = "[\n" + ",\n".join("    " + _enc(e) for e in value) + "\n  ]" if value else "[]"
         else:
             text = _enc(value)
         lines.append(f"  {_enc(key)}: {text}")

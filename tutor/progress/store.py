@@ -616,17 +616,24 @@ class ProgressStore:
         is committed. `time` (ISO 8601) is now unless given; `review` marks an answer in a review."""
         t = time or model.now()
         events: list[tuple] = []
+        right_before: set[str] = set()  # parts answered right earlier in this episode
+        read_head = self._head_and(exercise_id)
+
+        def read(conn: sqlite3.Connection) -> Profile:
+            if verdict_status == "correct" and len(parts) > 1:
+                right_before.update(database.read_episode_parts(conn, exercise_id))
+            return read_head(conn)
 
         def change(p: Profile) -> ExerciseProgress:
             record = model.apply_attempt(p, exercise_id, answer, verdict_status, part=part, parts=parts,
                                          diagnosis=diagnosis, message=message, content_hash=content_hash, time=t,
                                          seed=seed)
-            what = model.practice_event(verdict_status, part, parts, record)
+            what = model.practice_event(verdict_status, part, parts, right_before)
             if what is not None:
                 events.append((exercise_id, t, what, review, seed))
             return record
 
-        written = self._small_change(change, exercise_id, events=events)
+        written = self._change(read, _in_place(change), with_attempts=False, events=events)[0]
         return self._read_record(exercise_id, written)
 
     def record_verdict(self, exercise: Exercise, part_key: str, answer: str, verdict: Verdict, *,
@@ -700,21 +707,23 @@ class ProgressStore:
         return bool(result)
 
     def reset_exercise(self, exercise_id: str) -> bool:
-        """Forget one exercise; False when there was nothing to forget. Undo with `undo_reset`."""
+        """Forget one exercise and its practice events; False when there was nothing to forget.
+        Undo with `undo_reset`."""
         return self._reset(
-            lambda conn: database.read_profile(conn, self.name, ids=[exercise_id])[0],
+            lambda conn: database.read_profile(conn, self.name, ids=[exercise_id], events=True)[0],
             lambda p: model.reset_exercise(p, exercise_id),
         )
 
     def reset_lesson(self, lesson_id: str) -> bool:
+        """Forget a lesson's exercises, their practice events and the reading position."""
         return self._reset(
-            lambda conn: database.read_profile(conn, self.name, lesson=lesson_id)[0],
+            lambda conn: database.read_profile(conn, self.name, lesson=lesson_id, events=True)[0],
             lambda p: model.reset_lesson(p, lesson_id),
         )
 
     def reset_all(self) -> bool:
-        """Forget every exercise and position (settings stay)."""
-        return self._reset(lambda conn: database.read_profile(conn, self.name)[0], model.reset_all)
+        """Forget every exercise, position and practice event (settings stay)."""
+        return self._reset(lambda conn: database.read_profile(conn, self.name, events=True)[0], model.reset_all)
 
     def can_undo_reset(self) -> bool:
         with self._thread_lock:
@@ -724,7 +733,7 @@ class ProgressStore:
 
     def _merge(self, other: Profile) -> tuple[Profile, Profile]:
         def read(conn: sqlite3.Connection) -> Profile:
-            return database.read_profile(conn, self.name, ids=list(other.exercises))[0]
+            return _read_for(conn, self.name, other)
 
         def merge(current: Profile) -> tuple[Profile, Any]:
             merged = model.merge_profiles(current, other)
@@ -747,7 +756,7 @@ class ProgressStore:
             except SchemaError as exc:
                 raise SaveFileError(self.paths.main, f"the state kept for undo is damaged: {exc}") from None
             kept.append(previous)
-            return database.read_profile(conn, self.name, ids=list(previous.exercises))[0]
+            return _read_for(conn, self.name, previous)
 
         def merge(current: Profile) -> tuple[Profile, Any]:
             if not kept:
@@ -765,11 +774,16 @@ class ProgressStore:
         return _summarise(before, after)
 
     def export_text(self) -> str:
-        """The profile as current-schema JSON, freshly read."""
+        """The profile as current-schema JSON, freshly read, with its practice events."""
         self.refresh()
         if self.issue is not None:
             raise ReadOnlyProfile(self.issue.message)
-        return encode(self.profile).decode("utf-8")  # escaped: always writable as UTF-8
+        with self._thread_lock:
+            profile = self.profile
+            if self._conn is not None:
+                with self._begin(write=False) as conn:
+                    profile, _ = database.read_profile(conn, self.name, events=True)
+        return encode(profile).decode("utf-8")  # escaped: always writable as UTF-8
 
     # --- resolving a load issue ------------------------------------------------------------
 
@@ -841,6 +855,13 @@ class ProgressStore:
             self._install(model.new_profile(self.name))
             self.load()
             return aside
+
+
+def _read_for(conn: sqlite3.Connection, name: str, other: Profile) -> Profile:
+    """What merging `other` in must read: the exercises it has records or events of, and, when it
+    carries practice events, theirs."""
+    ids = {*other.exercises, *(e.exercise for e in other.practice or ())}
+    return database.read_profile(conn, name, ids=sorted(ids), events=other.practice is not None)[0]
 
 
 def _summarise(before: Profile, after: Profile) -> MergeSummary:

@@ -68,23 +68,32 @@ class TutorApp(App[int]):
         self.checker = checker
         self._loop: asyncio.AbstractEventLoop | None = None
         self.told_prerequisites: set[str] = set()  # lessons whose prerequisites were mentioned
+        self._keyed_notifications: dict[str, Any] = {}  # notify_once: key -> its notification
         self.writer = SaveWriter(self._deliver, self._save_failed)
         self.theme = DEFAULT_THEME
         self._animation_level = self.animation_level  # what TEXTUAL_ANIMATIONS asked for
         self._ansi_theme_dark = self.ansi_theme_dark
+        self._forced_accessible = accessible  # `--accessible`: on for every profile
         self.accessible = accessible
         if self.session is not None:
-            self._apply_saved_theme()
+            self._apply_profile_settings()
 
-    def _apply_saved_theme(self) -> None:
-        settings = self.session.profile.settings
-        theme = settings.get("theme")
-        if isinstance(theme, str) and theme in self.available_themes:
-            self._chosen_theme = theme
-            if not self.accessible:
-                self.theme = theme
-        if settings.get("accessible") is True:
-            self.accessible = True
+    def _profile_theme(self) -> str:
+        """The theme the profile chose, or the default when it chose none (or one not here)."""
+        theme = self.session.profile.settings.get("theme")
+        return theme if isinstance(theme, str) and theme in self.available_themes else DEFAULT_THEME
+
+    def _apply_profile_settings(self) -> None:
+        """Show the session's profile as it was left: its theme and its accessible mode (a profile
+        that never chose them gets the defaults, not the previous profile's)."""
+        theme = self._profile_theme()
+        if self._forced_accessible or self.session.profile.settings.get("accessible") is True:
+            self.accessible = True  # its watcher shows the high-contrast theme...
+            self._chosen_theme = theme  # ...and this one comes back when the mode is turned off
+        else:
+            self._chosen_theme = theme  # first, so turning the mode off goes straight to it
+            self.accessible = False
+            self.theme = theme
 
     def watch_accessible(self, accessible: bool) -> None:
         self.animation_level = "none" if accessible else self._animation_level
@@ -136,7 +145,7 @@ class TutorApp(App[int]):
 
     def _session_opened(self, session: Session) -> None:
         self.session = session
-        self._apply_saved_theme()
+        self._apply_profile_settings()
         self._session_ready()
 
     def _session_ready(self) -> None:
@@ -163,6 +172,18 @@ class TutorApp(App[int]):
         import tutor.plots.blocks
         import tutor.plots.interactive
         import tutor.ui.widgets.plot_view  # noqa: F401
+
+    def notify_once(self, key: str, message: str, *, timeout: float | None = None) -> None:
+        """A notification that replaces the last one given under `key` instead of stacking on it
+        (a key pressed again and again says its one thing once)."""
+        from textual.notifications import Notification, Notify
+
+        old = self._keyed_notifications.get(key)
+        if old is not None and old in self._notifications:
+            self._unnotify(old, refresh=False)  # Textual ~=8.2's own removal (what a toast's timeout calls)
+        note = Notification(message, "", "information", self.NOTIFICATION_TIMEOUT if timeout is None else timeout)
+        self._keyed_notifications[key] = note
+        self.post_message(Notify(note))
 
     def report_failure(self, error: BaseException) -> None:
         """A background job that crashed is told to the learner, never printed as a traceback."""
@@ -228,8 +249,8 @@ class TutorApp(App[int]):
         if self.accessible and name == HIGH_CONTRAST.name:
             return  # the accessible mode's theme, not the learner's choice
         self._chosen_theme = name
-        if self.session.profile.settings.get("theme") == name:
-            return
+        if self._profile_theme() == name:
+            return  # the profile's own (a profile switch shows it): nothing the learner chose now
         self.save(self.session.set_setting, "theme", name)
 
     # -- actions ------------------------------------------------------------------------------------
@@ -264,7 +285,8 @@ class TutorApp(App[int]):
 
             self.save(self.session.reset_exercise, found[2], then=done)
 
-        self.push_screen(ConfirmScreen(f"Forget every attempt, hint and reveal of {exercise_id}?",
+        self.push_screen(ConfirmScreen(f"Forget every attempt, hint and reveal of {exercise_id}, and its review "
+                                       "history (its review card, XP and mastery go with it)?",
                                        yes="Reset", no="Keep"), answer)
 
     def switch_profile(self, name: str) -> None:
@@ -283,6 +305,8 @@ class TutorApp(App[int]):
             self.notify(str(exc), severity="error")
             return
         self.session = Session(session.course, store, issue, session.lessons_dir, session.save_dir)
+        self.session.clock = session.clock  # `--now` runs on across profiles
+        self._apply_profile_settings()
         # Back to the course map, redrawn for this profile: the screens above it go.
         while not isinstance(self.screen, CourseMapScreen) and any(
                 isinstance(screen, CourseMapScreen) for screen in self.screen_stack):

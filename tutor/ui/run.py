@@ -7,16 +7,23 @@ import argparse
 
 def build_app(args: argparse.Namespace):
     """The app for these options. The course and the save file are read after the first frame."""
+    import time
     from functools import partial
 
     from tutor.checking.service import CheckService
+    from tutor.commands import common
     from tutor.commands.common import lessons_dir, profile_name, save_dir
     from tutor.ui.app import TutorApp
 
-    def open_session(lessons, saves, profile):
-        from tutor.session import Session
+    now, launched = common.now(args), time.monotonic()
 
-        return Session.open(lessons, saves, profile)
+    def open_session(lessons, saves, profile):
+        from tutor.session import Session, clock_from
+
+        session = Session.open(lessons, saves, profile)
+        if now is not None:  # `--now`: the clock reads that time at launch and runs on from it
+            session.clock = clock_from(now, began=launched)
+        return session
 
     # Created before the app runs: it starts multiprocessing's helpers while stderr is still a
     # real file (Textual replaces it, and then they fail to start).

@@ -110,7 +110,7 @@ class CourseMapScreen(Screen):
         """The practice game replays the whole history (tens of ms for a long one): off the UI thread."""
         session = self.app.session
         game = session.practice()
-        game.queue(), game.mastery  # noqa: B018 - computed here, not on the UI thread
+        game.queue(), game.mastery, game.seeds  # noqa: B018 - computed here, not on the UI thread
         self.app.call_from_thread(self._show_practice, game, session.next_step(game))
 
     def _show_practice(self, game: Practice, step: NextStep) -> None:
@@ -234,7 +234,7 @@ class CourseMapScreen(Screen):
             return
         from tutor.ui.screens.review import ReviewScreen
 
-        self.app.push_screen(ReviewScreen(queue))
+        self.app.push_screen(ReviewScreen(queue, self.game.seeds))
 
     def action_stats(self) -> None:
         from tutor.ui.screens.stats import StatsScreen

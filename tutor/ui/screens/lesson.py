@@ -225,7 +225,7 @@ class LessonScreen(Screen):
         if 0 <= target < len(self.lesson.pages):
             self.show_page(target)
         elif target >= len(self.lesson.pages):
-            self.notify("That was the last page of this lesson. Esc goes back to the course map.")
+            self.app.notify_once("last-page", "That was the last page of this lesson. Esc goes back to the course map.")
 
     def action_toggle_toc(self) -> None:
         toc = self.query_one("#toc")

@@ -1,10 +1,12 @@
 """A review session: the due cards one at a time, mixed across lessons and bounded by the daily
 size (the practice service decides the queue). Each card starts fresh (a review asks again; it
-does not show the lesson's old answers); the screen records `shown` when it serves a card, then
-every answer, hint and reveal, marked as review work, through the app's one writer."""
+does not show the lesson's old answers), as a variant the learner has not had when the exercise
+has variants; the screen records `shown` when it serves a card, then every answer, hint and
+reveal, marked as review work and naming the variant, through the app's one writer."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import partial
 
 from textual.app import ComposeResult
@@ -13,7 +15,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from tutor.progress.model import ExerciseProgress
+from tutor.progress.model import ExerciseProgress, practice_event
 from tutor.ui.widgets.card_messages import AnswerChecked, DraftChanged, HintShown, RevealAsked
 from tutor.ui.widgets.segments import card_class
 
@@ -24,9 +26,11 @@ class ReviewScreen(Screen):
         Binding("escape", "leave", "Back", id="leave-review"),
     ]
 
-    def __init__(self, queue: list[str]) -> None:
+    def __init__(self, queue: list[str], seeds: Mapping[str, set[int]] | None = None) -> None:
+        """`seeds`: exercise -> the variants its practice events name, so a fresh one is served."""
         super().__init__()
         self.queue = list(queue)
+        self.seeds = seeds or {}
         self.index = -1
         self.finished: set[str] = set()  # cards solved or revealed in this session
         self._parts_right: set[str] = set()
@@ -64,9 +68,11 @@ class ReviewScreen(Screen):
         if found is None:  # gone from the course since it was scheduled
             self.action_next_card()
             return
-        lesson, _page, exercise = found
+        lesson, _page, written = found
+        exercise = session.review_variant(written, self.seeds.get(written.id, ()))
+        fresh = " · fresh numbers" if exercise.seed else ""
         self.query_one("#review-status", Static).update(
-            f"Review {self.index + 1} of {len(self.queue)} · from {lesson.title}")
+            f"Review {self.index + 1} of {len(self.queue)} · from {lesson.title}{fresh}")
         self.query_one("#review-note", Static).update("F6 skips to the next card.")
         card = card_class(exercise.kind)(exercise, ExerciseProgress())
         holder.mount(card)
@@ -84,11 +90,11 @@ class ReviewScreen(Screen):
         session = self.app.session
         self.app.save(partial(session.record_verdict, review=True), event.exercise, event.part, event.answer,
                       event.verdict)
+        keys = tuple(p.key for p in event.exercise.parts) or ("",)
+        if practice_event(event.verdict.status, event.part, keys, self._parts_right) == "correct":
+            self._finish(event.exercise.id, "Correct.")
         if event.verdict.correct:
-            self._parts_right.add(event.part)
-            keys = {p.key for p in event.exercise.parts} or {""}
-            if keys <= self._parts_right:
-                self._finish(event.exercise.id, "Correct.")
+            self._parts_right.add(event.part)  # this sitting's: the lesson's old answers do not count
 
     def on_draft_changed(self, event: DraftChanged) -> None:
         event.stop()  # a review answer is not the lesson's draft

@@ -903,3 +903,30 @@ def test_export_is_the_whole_profile_as_json(tmp_path):
     with_events = dataclasses.replace(store.profile, practice=exported.practice)
     assert store.export_text().encode() == encode(with_events)
     assert model.totals(store.profile).solved == 1
+
+
+def test_another_program_reading_the_database_never_loses_a_later_write(tmp_path):
+    """Closing any descriptor of a file drops every POSIX lock the process holds on it. Were the
+    store to open and close the database to read its header, another program's connection would
+    believe it was the last one when it closed, and delete the WAL our connection still writes
+    to: every later attempt would vanish without an error."""
+    import subprocess
+    import sys
+
+    store, issue = open_profile(tmp_path)
+    assert issue is None
+    store.record_attempt("a/e1", "1", "correct", time="2026-03-02T09:00:00+00:00")
+    store.record_attempt("a/e2", "1", "correct", time="2026-03-02T09:00:30+00:00")
+    reader = ("import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
+              "print(c.execute('select count(*) from attempts').fetchone()[0]); c.close()")
+    main = store.path
+    out = subprocess.run([sys.executable, "-c", reader, str(main)], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "2"
+    assert main.with_name(main.name + "-wal").exists()  # still ours: the reader was not the last
+    store.record_attempt("a/e3", "1", "correct", time="2026-03-02T09:01:00+00:00")
+    out = subprocess.run([sys.executable, "-c", reader, str(main)], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "3"
+    store.close(backup=False)
+    again, issue = open_profile(tmp_path)
+    assert issue is None and sorted(again.profile.exercises) == ["a/e1", "a/e2", "a/e3"]
+    again.close(backup=False)

@@ -18,7 +18,9 @@ same text (the columns holding typed text are `ANY`).
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import threading
 from collections import Counter
 from pathlib import Path
 from typing import Any, Iterable
@@ -149,12 +151,58 @@ DERIVE_EVENTS: tuple[str, ...] = (
 # --- files and connections -------------------------------------------------------------------
 
 
+# Files this process has a connection to: (device, inode) -> [a descriptor kept open with the
+# connection, how many connections]. POSIX locks belong to the process, and closing ANY descriptor
+# of a file drops them all, SQLite's included; another program's connection then believes it is
+# the last, and deletes the WAL our connection still writes to. So the header of a file we have
+# open is read through the descriptor that stays open, never by opening and closing the file.
+_HELD: dict[tuple[int, int], list[int]] = {}
+_HELD_LOCK = threading.Lock()
+
+
+def hold(path: Path) -> tuple[int, int]:
+    """Keep a descriptor of `path` open while a connection to it is; returns its identity."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    st = os.fstat(fd)
+    key = (st.st_dev, st.st_ino)
+    with _HELD_LOCK:
+        held = _HELD.get(key)
+        if held is None:
+            _HELD[key] = [fd, 1]
+            return key
+        held[1] += 1
+    os.close(fd)  # another descriptor of the same file is already held, with its locks
+    return key
+
+
+def release(key: tuple[int, int]) -> None:
+    """The connection to the file `hold` returned `key` for is closed."""
+    with _HELD_LOCK:
+        held = _HELD.get(key)
+        if held is None:
+            return
+        held[1] -= 1
+        if held[1] > 0:
+            return
+        del _HELD[key]
+    os.close(held[0])
+
+
 def check_header(path: Path) -> bool:
     """Whether the file holds anything (an empty file is an empty database), without opening it
     with SQLite. Raises SchemaError for a file that is not an SQLite database, OSError when it
     cannot be read."""
+    st = os.stat(path)
+    with _HELD_LOCK:
+        held = _HELD.get((st.st_dev, st.st_ino))
+    if held is not None and hasattr(os, "pread"):  # (Windows locks belong to handles: no pread needed)
+        return header_ok(os.pread(held[0], 100, 0))
     with open(path, "rb") as f:
-        head = f.read(100)
+        return header_ok(f.read(100))
+
+
+def header_ok(head: bytes) -> bool:
+    """`check_header` on a file's first 100 bytes."""
     if not head:
         return False
     if not head.startswith(HEADER):

@@ -305,14 +305,15 @@ class ProgressStore:
         if self._conn is None:
             self.save_dir.mkdir(parents=True, exist_ok=True)
             self._conn = database.connect(self.paths.main, self.lock_timeout)
-            st = os.stat(self.paths.main)
-            self._identity = (st.st_dev, st.st_ino)
+            self._identity = database.hold(self.paths.main)  # its header is read without dropping locks
             database.prepare(self._conn)
         return self._conn
 
     def _disconnect(self) -> None:
         if self._conn is not None:
             self._conn.close()
+        if self._identity is not None:
+            database.release(self._identity)
         self._conn = None
         self._identity = None
 

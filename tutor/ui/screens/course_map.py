@@ -107,7 +107,7 @@ class CourseMapScreen(Screen):
     def _count_practice(self) -> None:
         """The practice game replays the whole history (tens of ms for a long one): off the UI thread."""
         game = self.app.session.practice()
-        game.queue(), game.mastery  # noqa: B018 - computed here, not on the UI thread
+        game.queue(), game.stats()  # computed here (mastery, achievements...), not on the UI thread
         self.app.call_from_thread(self._show_practice, game)
 
     def _show_practice(self, game: Practice) -> None:

@@ -82,8 +82,8 @@ class ReviewScreen(Screen):
     def on_answer_checked(self, event: AnswerChecked) -> None:
         event.stop()
         session = self.app.session
-        self.app.save(partial(session.record_verdict, review=True), event.exercise, event.part, event.answer,
-                      event.verdict)
+        self.app.save_answer(partial(session.record_verdict, review=True), event.exercise, event.part, event.answer,
+                             event.verdict)
         if event.verdict.correct:
             self._parts_right.add(event.part)
             keys = {p.key for p in event.exercise.parts} or {""}

@@ -17,6 +17,10 @@ from tutor.practice.service import Stats
 from tutor.ui.widgets.plot_view import PlotView
 
 
+# Two charts side by side from about 120 columns; one under the other below (30 bars need room).
+STATS_PANEL_COLS = 56
+
+
 def summary_lines(stats: Stats) -> str:
     lines = [f"XP today: {stats.xp_today} of your goal of {stats.daily_goal} · {stats.xp_total} XP in all",
              f"Reviews due now: {stats.due_now}"]
@@ -52,7 +56,8 @@ class StatsScreen(Screen):
         yield Header()
         with VerticalScroll(id="stats"):
             yield Static(summary_lines(self.stats), id="stats-summary")
-            yield PlotView(lambda _width: stats_figure(self.stats), panels=4, id="stats-plot")
+            yield PlotView(lambda _width: stats_figure(self.stats), panels=4, min_panel_cols=STATS_PANEL_COLS,
+                           id="stats-plot")
             yield Static("Achievements", id="stats-achievements-title")
             yield Static(achievements_text(self.stats), id="stats-achievements", markup=False)
         yield Footer(compact=True)

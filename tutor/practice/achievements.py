@@ -98,18 +98,30 @@ def course_finished(game: Practice) -> Reached:
     return _ready_lessons(game, game.shape.lessons)
 
 
-def first_mastered_at(lesson: str, outcomes: list[Outcome], shape: CourseShape, tz) -> datetime | None:
-    """The first moment `lesson` was mastered, replaying its outcomes (it may have lapsed since)."""
-    mine = [o for o in outcomes if shape.lesson_of(o.exercise) == lesson]
-    for index, outcome in enumerate(mine):
+def first_mastered_at(lesson: str, mine: list[Outcome], shape: CourseShape, tz) -> datetime | None:
+    """The first moment `lesson` was mastered (it may have lapsed since), replaying `mine`, the
+    lesson's outcomes in time order. Only review passes made after every reviewable exercise of
+    the lesson had one can be that moment, so the replay starts there."""
+    reviewable = [e for e in shape.exercises_of(lesson) if shape.reviewable(e)]
+    first_pass: dict[str, datetime] = {}
+    for outcome in mine:
         if outcome.review and outcome.solved:
+            first_pass.setdefault(outcome.exercise, outcome.ended)
+    if not reviewable or any(e not in first_pass for e in reviewable):
+        return None
+    start = max(first_pass[e] for e in reviewable)
+    for index, outcome in enumerate(mine):
+        if outcome.ended >= start and outcome.review and outcome.solved:
             if lesson_mastery(lesson, mine[:index + 1], shape, tz).level == MASTERED:
                 return outcome.ended
     return None
 
 
 def lesson_mastered(game: Practice) -> Reached:
-    found = (first_mastered_at(lesson, game.outcomes, game.shape, game.tz) for lesson in game.shape.lessons
+    by_lesson: dict[str, list[Outcome]] = {}
+    for outcome in game.outcomes:
+        by_lesson.setdefault(game.shape.lesson_of(outcome.exercise), []).append(outcome)
+    found = (first_mastered_at(lesson, by_lesson.get(lesson, []), game.shape, game.tz) for lesson in game.shape.lessons
              if game.mastery[lesson].level in (PROFICIENT, MASTERED))  # never proficient: never mastered
     return nth([t for t in found if t is not None], 1)
 

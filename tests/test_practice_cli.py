@@ -169,7 +169,8 @@ def test_stats_list_the_achievements_in_text_and_json(save, capsys):
     later = DAY0 + timedelta(days=30)
     for n, exercise in enumerate(ids):
         when = (later + timedelta(minutes=n)).isoformat()
-        assert tutor(save, capsys, "check", exercise, answers[exercise.split("/")[1]], "--review", "--now", when)[0] == 0
+        answer = answers[exercise.split("/")[1]]
+        assert tutor(save, capsys, "check", exercise, answer, "--review", "--now", when)[0] == 0
     code, out = tutor(save, capsys, "stats", "--json", "--now", (later + timedelta(hours=1)).isoformat())
     found = {a["id"]: a for a in json.loads(out)["achievements"]}
     assert code == 0 and set(found["first-mastery"]) == {"id", "title", "asks", "earned", "progress"}

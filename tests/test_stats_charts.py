@@ -14,7 +14,7 @@ from tutor.plots.describe import describe_figure
 from tutor.plots.model import BAR, Panel, Series
 from tutor.practice.figures import stats_figure
 from tutor.practice.service import PartStats, Stats
-from tutor.ui.widgets.plot_draw import BAR_FILLS, draw, nice_ticks, plan_panel
+from tutor.ui.widgets.plot_draw import BAR_FILLS, BAR_WIDTH, draw, nice_ticks, plan_panel
 
 TODAY = date(2026, 3, 9)
 
@@ -51,8 +51,14 @@ def test_stacked_bars_are_drawn_as_running_totals_top_first_with_a_shade_each():
         Series("top", parts, np.array([1.0, 3.0]), BAR)), stacked=True)
     plan = plan_panel(panel, 60, 15)
     bars = [s for s in plan.strokes if s.bars]
-    assert [s.ys for s in bars] == [[4.0, 3.0], [3.0, 0.0], [1.0, 0.0]]  # totals, the top drawn first
+    # Running totals, the top drawn first; a bar of its own height 0 or NaN is not drawn at all
+    # (drawn, its blank cells would cut the bottom off the bars above it).
+    assert [(s.xs, s.ys) for s in bars] == [([1.0, 2.0], [4.0, 3.0]), ([1.0], [3.0]), ([1.0], [1.0])]
     assert [s.marker for s in bars] == list(BAR_FILLS[:3])[::-1]
+    assert {s.width for s in bars} == {BAR_WIDTH}  # a bar is as wide alone as among others
+    rows = drawn(plan, 60, 15)
+    bottom = next(row for row in reversed(rows) if "┤" in row and "▒" in row)  # the 0 row
+    assert bottom.split("┤")[1].strip().startswith("█") and bottom.rstrip("│ ").endswith("▒")  # part 2 stands on 0
     assert [(glyph, label) for glyph, label, _ in plan.legend] == [
         (BAR_FILLS[0] * 2, "low"), (BAR_FILLS[1] * 2, "mid"), (BAR_FILLS[2] * 2, "top")]
 
@@ -64,13 +70,17 @@ def test_a_lone_row_of_bars_is_drawn_after_the_lines_in_half_blocks():
         Series("goal", np.array([-4.5, 0.5]), np.array([30.0, 30.0]), "dashed")), whole_ticks=(True, True))
     plan = plan_panel(panel, 60, 15)
     assert plan.strokes[-1].bars and not any(s.bars for s in plan.strokes[:-1])  # the goal shows between bars
-    assert plan.strokes[-1].ys == [0, 10, 0, 50, 20]  # no data: no bar
+    assert (plan.strokes[-1].xs, plan.strokes[-1].ys) == ([-3, -1, 0], [10, 50, 20])  # 0 or no data: no bar
     assert all(float(v).is_integer() for v in plan.xticks[0] + plan.yticks[0])
+    assert any("█" in row or "▌" in row or "▐" in row for row in drawn(plan, 60, 15))
+
+
+def drawn(plan, cols: int, rows: int) -> list[str]:
+    """The plan as plotext draws it, in plain text."""
     plt = plotext._figure._figure_class()
-    draw(plt, plan, True, (224, 224, 224), (30, 30, 30), (60, 15))
-    plt.plotsize(60, 15)
-    text = plotext._utility.uncolorize(plt.build())
-    assert "█" in text  # the bars are drawn
+    draw(plt, plan, True, (224, 224, 224), (30, 30, 30), (cols, rows))
+    plt.plotsize(cols, rows)
+    return plotext._utility.uncolorize(plt.build()).splitlines()
 
 
 def test_whole_ticks_never_fall_between_days():

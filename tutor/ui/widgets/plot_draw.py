@@ -48,7 +48,8 @@ class Stroke:
     marker: str
     colour: int  # index into the palette
     lines: bool = True
-    bars: bool = False  # one bar per point, from 0 up to it (a height of 0 draws nothing)
+    bars: bool = False  # one bar per point, from 0 up to it
+    width: float = 0.0  # of each bar, in x units
 
 
 @dataclass(frozen=True)
@@ -155,7 +156,8 @@ def plan_panel(panel: Panel, cols: int, rows: int) -> PanelPlan:
 def _bar_strokes(panel: Panel) -> tuple[list[Stroke], list[tuple[str, str, int]]]:
     """The panel's bar series as strokes in drawing order, and their legend entries (in the
     series' order). Stacked rows are drawn as running totals, the top one first, so each row
-    below paints over the part of the total that is its own. NaN (no bar) draws as height 0."""
+    below paints over the part of the total that is its own. A bar of its own height 0 (or NaN,
+    no data) is left out: drawn, it would blank the cells of the rows it stands under."""
     import numpy as np
 
     rows = [(index, series) for index, series in enumerate(panel.series) if series.style == BAR]
@@ -166,12 +168,17 @@ def _bar_strokes(panel: Panel) -> tuple[list[Stroke], list[tuple[str, str, int]]
     base: np.ndarray | None = None
     for place, (index, series) in enumerate(rows):
         colour = index if series.colour is None else series.colour
-        ys = np.where(np.isfinite(series.ys), series.ys, 0.0)
-        if panel.stacked and base is not None:
-            ys = base + ys
-        base = ys
+        own = np.where(np.isfinite(series.ys), series.ys, 0.0)
+        tops = base + own if panel.stacked and base is not None else own
+        base = tops
+        xs = np.asarray(series.xs, dtype=float)
+        gaps = np.diff(np.unique(xs[np.isfinite(xs)]))
+        width = BAR_WIDTH * (float(gaps.min()) if len(gaps) else 1.0)
+        keep = (own > 0) & np.isfinite(xs)
         fill = LONE_BAR if lone else BAR_FILLS[place % len(BAR_FILLS)]
-        strokes.append(Stroke(_float_list(series.xs), ys.tolist(), fill, colour, lines=False, bars=True))
+        if keep.any():
+            strokes.append(Stroke(_float_list(xs[keep]), _float_list(tops[keep]), fill, colour, lines=False, bars=True,
+                                  width=width))
         if series.label:
             legend.append(("██" if lone else BAR_FILLS[place % len(BAR_FILLS)] * 2, series.label, colour))
     return (strokes[::-1] if panel.stacked else strokes), legend
@@ -266,8 +273,8 @@ def draw(plt: Any, plan: PanelPlan, dark: bool, foreground: tuple[int, int, int]
     for stroke in plan.strokes:
         colour = colours[stroke.colour % len(colours)]
         if stroke.bars:
-            plt.bar(stroke.xs, stroke.ys, marker=stroke.marker, color=colour, width=BAR_WIDTH, fill=True,
-                    reset_ticks=False)
+            plt.bar(stroke.xs, stroke.ys, marker=stroke.marker, color=colour, width=_plotext_bar_width(stroke),
+                    fill=True, reset_ticks=False)
         elif stroke.lines:
             plt.plot(stroke.xs, stroke.ys, marker=stroke.marker, color=colour)
         else:
@@ -284,6 +291,13 @@ def draw(plt: Any, plan: PanelPlan, dark: bool, foreground: tuple[int, int, int]
         plt.xticks([grid.x(v) for v in plan.xticks[0]] if grid else list(plan.xticks[0]), list(plan.xticks[1]))
     if plan.yticks[0]:
         plt.yticks([grid.y(v) for v in plan.yticks[0]] if grid else list(plan.yticks[0]), list(plan.yticks[1]))
+
+
+def _plotext_bar_width(stroke: Stroke) -> float:
+    """plotext's `width` for bars `stroke.width` wide: it takes a share of the average distance
+    between the bars it is given (of one x unit for a lone bar)."""
+    span = max(stroke.xs) - min(stroke.xs)
+    return stroke.width * (len(stroke.xs) - 1) / span if len(stroke.xs) > 1 and span > 0 else stroke.width
 
 
 def snap(value: float, lo: float, hi: float, cells: int, dots: int) -> float:

@@ -214,3 +214,25 @@ def test_review_json_names_the_variant_a_review_serves_next(save, capsys, make_c
     assert tutor(save, capsys, "check", "a/e2", "4", "--now", DAY0.isoformat(), *lessons)[0] == 0
     due = {e["exercise"]: e["seed"] for e in review_json(save, capsys, DAY0 + timedelta(days=30), *lessons)["due"]}
     assert due == {"a/e1": 1, "a/e2": 0}  # a fresh variant; an exercise without variants as written
+def test_stats_list_the_achievements_in_text_and_json(save, capsys):
+    lesson = "calculus-and-ml-functions"
+    answers = {"e1": "60", "e2": "120", "e3": "b", "e4": "0.5", "e5": "a", "e6": "c"}
+    ids = [f"{lesson}/{key}" for key in answers]
+    assert check(save, capsys, ids[0], "7", DAY0) == 1  # a wrong try: not a first try
+    for n, exercise in enumerate(ids):
+        assert check(save, capsys, exercise, answers[exercise.split("/")[1]], DAY0 + timedelta(minutes=n + 1)) == 0
+    later = DAY0 + timedelta(days=30)
+    for n, exercise in enumerate(ids):
+        when = (later + timedelta(minutes=n)).isoformat()
+        answer = answers[exercise.split("/")[1]]
+        assert tutor(save, capsys, "check", exercise, answer, "--review", "--now", when)[0] == 0
+    code, out = tutor(save, capsys, "stats", "--json", "--now", (later + timedelta(hours=1)).isoformat())
+    found = {a["id"]: a for a in json.loads(out)["achievements"]}
+    assert code == 0 and set(found["first-mastery"]) == {"id", "title", "asks", "earned", "progress"}
+    # Mastered by the last review pass; 5 + 6 first tries (the helped one is not).
+    assert found["first-mastery"]["earned"] == (later + timedelta(minutes=len(ids) - 1)).isoformat()
+    assert found["first-try-25"] == {**found["first-try-25"], "earned": None, "progress": [11, 25]}
+    assert found["part-1"]["earned"] is None and found["part-1"]["progress"][0] == 1
+    code, out = tutor(save, capsys, "stats", "--now", (later + timedelta(hours=1)).isoformat())
+    assert f"★ {found['first-mastery']['title']} · earned {later.date().isoformat()}" in out
+    assert f"○ {found['first-try-25']['title']} · 11 / 25 solves at the first try" in out

@@ -32,9 +32,10 @@ def register(subparsers, parent: argparse.ArgumentParser) -> None:
     review.set_defaults(func=run_review)
 
     stats = subparsers.add_parser(
-        "stats", parents=[parent], help="XP, accuracy, reviews ahead, mastery, streak",
+        "stats", parents=[parent], help="XP, accuracy, reviews ahead, mastery, streak, achievements",
         description="XP per day over the last 30 days, accuracy and mastery per part, reviews due per day "
-                    "over the next 14 days, the streak and the XP total.",
+                    "over the next 14 days, the streak, the XP total and the achievements (earned, with "
+                    "their date, or how far along).",
     )
     stats.add_argument("--json", action="store_true", help="print one JSON object")
     common.now_option(stats, "compute the stats")
@@ -107,6 +108,8 @@ def run_stats(args: argparse.Namespace) -> int:
 
 
 def stats_lines(stats: Stats) -> list[str]:
+    from tutor.practice.achievements import shown_in_order
+
     lines = [f"XP: {stats.xp_total} in all, {stats.xp_today} today (goal {stats.daily_goal} a day)"]
     if stats.streak is not None:
         lines.append(f"Streak: {stats.streak.length} day{'s' if stats.streak.length != 1 else ''}, "
@@ -119,4 +122,7 @@ def stats_lines(stats: Stats) -> list[str]:
         accuracy = "no answers yet" if part.accuracy is None else f"{part.accuracy:.0%} of {part.answered} answers right"
         levels = ", ".join(f"{n} {level}" for level, n in part.mastery.items() if n)
         lines.append(f"Part {part.part}, {part.title}: {accuracy}; lessons: {levels}")
+    earned = sum(a.earned is not None for a in stats.achievements)
+    lines.append(f"Achievements ({earned} of {len(stats.achievements)}):")
+    lines.extend(f"  {a.line()}" for a in shown_in_order(stats.achievements))
     return lines

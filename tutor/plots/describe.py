@@ -10,10 +10,12 @@ from __future__ import annotations
 import math
 
 from tutor.plots.fmt import num
-from tutor.plots.model import Figure, Panel, Series
+from tutor.plots.model import BAR, Figure, Panel, Series
 
 # Series the models add only to draw the same data twice (dots over a line) say nothing new.
 _DECORATION = ("iterates", "steps", "dots")
+# Bars are read out one by one up to this many; beyond, only the ones above zero are.
+BARS_IN_FULL = 14
 
 
 def describe_figure(figure: Figure) -> list[str]:
@@ -37,8 +39,13 @@ def _panel(panel: Panel, heading: str, indent: str) -> list[str]:
              "semilogy": ", y axis logarithmic"}.get(panel.axes, "")
     lines.append(f"{indent}Axes: {x_name} from {num(panel.x_range[0], 4)} to {num(panel.x_range[1], 4)}, "
                  f"{y_name} from {num(panel.y_range[0], 4)} to {num(panel.y_range[1], 4)}{scale}.")
+    if panel.stacked and any(series.style == BAR for series in panel.series):
+        lines.append(f"{indent}Bars stacked in this order, the first at the bottom.")
     for series in panel.series:
         if series.label in _DECORATION:
+            continue
+        if series.style == BAR:
+            lines.append(f"{indent}Bars {_bars(series, x_name)}")
             continue
         described = _series(series, *_spans(panel))
         if described:
@@ -86,3 +93,29 @@ def _series(series: Series, x_span: float, y_span: float) -> str:
     return (f"{label}{style}: from {at(points[0])} to {at(points[-1])}; "
             f"lowest {num(_snap(low[1], y_span), 4)} at x = {num(_snap(low[0], x_span), 4)}, "
             f"highest {num(_snap(high[1], y_span), 4)} at x = {num(_snap(high[0], x_span), 4)}.{gaps}")
+
+
+def _bars(series: Series, x_name: str) -> str:
+    """"reviews due: 0: 3, 1: 0, 2: 1…" (every bar when few, else those above zero), then the
+    highest and the places with no bar at all (NaN: no data)."""
+    label = series.label or "unnamed"
+    bars = [(float(x), float(y)) for x, y in zip(series.xs, series.ys) if math.isfinite(float(x))]
+    shown = [(x, y) for x, y in bars if math.isfinite(y)]
+    missing = [num(x, 4) for x, y in bars if not math.isfinite(y)]
+    if not shown:
+        return f"{label}: no bars (no data at {x_name} {', '.join(missing)})." if missing else f"{label}: no bars."
+    listed = shown if len(shown) <= BARS_IN_FULL else [(x, y) for x, y in shown if y != 0]
+    if len(shown) <= BARS_IN_FULL:
+        values = ", ".join(f"{num(x, 4)}: {num(y, 4)}" for x, y in listed)
+        text = f"{label}, by {x_name}: {values}."
+    elif listed:
+        values = ", ".join(f"{num(x, 4)}: {num(y, 4)}" for x, y in listed)
+        text = f"{label}, by {x_name}: {len(listed)} of {len(shown)} above zero ({values})."
+    else:
+        text = f"{label}, by {x_name}: all {len(shown)} are zero."
+    high = max(shown, key=lambda p: p[1])
+    if high[1] > 0:
+        text += f" Highest {num(high[1], 4)} at {x_name} {num(high[0], 4)}."
+    if missing:
+        text += f" No bar (no data) at {x_name} {', '.join(missing)}."
+    return text

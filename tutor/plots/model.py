@@ -17,17 +17,20 @@ if TYPE_CHECKING:  # pragma: no cover - types only
     import numpy as np
 
 AXES = ("linear", "loglog", "semilogx", "semilogy")
-STYLES = ("line", "dashed", "bold", "scatter")
+STYLES = ("line", "dashed", "bold", "scatter")  # what a lesson's curve may ask for
+BAR = "bar"  # data figures (the stats): one bar per point, from 0 up to it; NaN is no bar
 
 
 @dataclass(frozen=True, eq=False)  # eq=False: arrays have no single truth value
 class Series:
-    """One curve. `xs` and `ys` have the same length; a NaN in `ys` (and its `xs`) is a gap."""
+    """One curve, or one row of bars. `xs` and `ys` have the same length; a NaN in `ys` (and its
+    `xs`) is a gap, or no bar."""
 
     label: str
     xs: np.ndarray
     ys: np.ndarray
-    style: str = "line"  # line | dashed | bold | scatter
+    style: str = "line"  # line | dashed | bold | scatter | bar
+    colour: int | None = None  # a palette index; by default the series' place in its panel
 
     def segments(self) -> list[tuple[np.ndarray, np.ndarray]]:
         """The runs of consecutive finite points, each to be drawn as one unbroken line."""
@@ -71,6 +74,8 @@ class Panel:
     readout: tuple[str, ...] = ()  # text lines under the panel: slopes, errors, regimes
     x_label: str = ""
     y_label: str = ""
+    stacked: bool = False  # its bar series stand on one another, the first at the bottom
+    whole_ticks: tuple[bool, bool] = (False, False)  # (x, y): ticks only at whole numbers (days, counts)
 
     @property
     def log_x(self) -> bool:

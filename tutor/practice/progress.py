@@ -45,8 +45,17 @@ class LessonMastery:
     level: str
     solved: int  # exercises with a verified solve
     total: int
-    proficient_on: date | None = None
-    mastered_on: date | None = None
+    proficient_at: datetime | None = None  # the solve that made it proficient
+    mastered_at: datetime | None = None  # the review pass that made it mastered
+    tz: tzinfo | None = None
+
+    @property
+    def proficient_on(self) -> date | None:
+        return None if self.proficient_at is None else day_of(self.proficient_at, self.tz)
+
+    @property
+    def mastered_on(self) -> date | None:
+        return None if self.mastered_at is None else day_of(self.mastered_at, self.tz)
 
 
 def lesson_mastery(lesson: str, outcomes: list[Outcome], shape: CourseShape, tz: tzinfo | None) -> LessonMastery:
@@ -65,21 +74,19 @@ def lesson_mastery(lesson: str, outcomes: list[Outcome], shape: CourseShape, tz:
     proficient_on = day_of(proficient_at, tz)
     reviewable = [e for e in exercises if shape.reviewable(e)]
     if not reviewable:  # nothing a review could ask: proficiency is as far as it goes
-        return LessonMastery(lesson, PROFICIENT, total, total, proficient_on)
-    passed_later: dict[str, date] = {}
+        return LessonMastery(lesson, PROFICIENT, total, total, proficient_at, tz=tz)
+    passed_later: dict[str, datetime] = {}
     for exercise in reviewable:
         latest = [o for o in mine if o.exercise == exercise]
         if latest and not latest[-1].solved:
             break  # failed since: not mastered until it is passed again
-        later = [day_of(o.ended, tz) for o in latest
-                 if o.review and o.solved and day_of(o.ended, tz) > proficient_on]
+        later = [o.ended for o in latest if o.review and o.solved and day_of(o.ended, tz) > proficient_on]
         if not later:
             break
-        passed_later[exercise] = min(later)
+        passed_later[exercise] = later[0]
     else:
-        mastered_on = max(passed_later.values())
-        return LessonMastery(lesson, MASTERED, total, total, proficient_on, mastered_on)
-    return LessonMastery(lesson, PROFICIENT, total, total, proficient_on)
+        return LessonMastery(lesson, MASTERED, total, total, proficient_at, max(passed_later.values()), tz)
+    return LessonMastery(lesson, PROFICIENT, total, total, proficient_at, tz=tz)
 
 
 def mastery(outcomes: Iterable[Outcome], shape: CourseShape, tz: tzinfo | None = None) -> dict[str, LessonMastery]:

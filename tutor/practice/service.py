@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 from functools import cached_property
 
+from tutor.practice.achievements import Status, statuses
 from tutor.practice.episodes import Event, Outcome, outcomes
 from tutor.practice.progress import (
     MASTERY_LEVELS, DEFAULT_GOAL, LessonMastery, Streak, daily_xp, day_of, mastery, streak, xp_of,
@@ -66,6 +67,7 @@ class Stats:
     parts: list[PartStats]
     streak: Streak | None  # None when the learner has not opted in
     due_now: int
+    achievements: list[Status] = field(default_factory=list)
 
     def to_json(self) -> dict:
         return {
@@ -82,6 +84,7 @@ class Stats:
                 "length": self.streak.length, "freezes": self.streak.freezes,
                 "covered": [d.isoformat() for d in self.streak.covered], "today_done": self.streak.today_done,
             },
+            "achievements": [a.to_json() for a in self.achievements],
         }
 
 
@@ -121,6 +124,10 @@ class Practice:
                 found.setdefault(event.exercise, set()).add(event.seed)
         return found
 
+    @cached_property
+    def achievements(self) -> list[Status]:
+        return statuses(self)
+
     @property
     def today(self) -> date:
         return day_of(self.now, self.tz)
@@ -144,6 +151,11 @@ class Practice:
                    if self.shape.lesson_of(o.exercise) == lesson)
 
     def stats(self) -> Stats:
+        """Everything the stats screen and `tutor stats` show (counted once per game)."""
+        return self._stats
+
+    @cached_property
+    def _stats(self) -> Stats:
         today = self.today
         xp_per_day = [(d, self.xp_days.get(d, 0))
                       for d in (today - timedelta(days=XP_DAYS - 1 - i) for i in range(XP_DAYS))]
@@ -162,6 +174,7 @@ class Practice:
             parts=self._parts(),
             streak=self.streak(),
             due_now=len(self.due()),
+            achievements=self.achievements,
         )
 
     def _parts(self) -> list[PartStats]:

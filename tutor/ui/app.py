@@ -23,6 +23,7 @@ from tutor.ui.writer import SaveWriter
 if TYPE_CHECKING:
     from tutor.checking.spec import ExerciseSpec
     from tutor.checking.verdict import Verdict
+    from tutor.practice.achievements import Watch
     from tutor.session import Session
 
 
@@ -70,6 +71,7 @@ class TutorApp(App[int]):
         self.told_prerequisites: set[str] = set()  # lessons whose prerequisites were mentioned
         self._keyed_notifications: dict[str, Any] = {}  # notify_once: key -> its notification
         self.writer = SaveWriter(self._deliver, self._save_failed)
+        self._achievements: Watch | None = None  # made and used by the writer's thread only
         self.theme = DEFAULT_THEME
         self._animation_level = self.animation_level  # what TEXTUAL_ANIMATIONS asked for
         self._ansi_theme_dark = self.ansi_theme_dark
@@ -233,6 +235,45 @@ class TutorApp(App[int]):
         if self.session is None or not self.session.store.writable:
             return
         self.writer.submit(action, *args, then=then)
+
+    def save_answer(self, action: Callable[..., Any], *args, then: Callable[[Any], None] | None = None) -> None:
+        """`save` for a checked answer (`session.record_verdict`): once it is written, in the
+        writer's thread, each achievement it earned is told in one toast, and never again."""
+        session = self.session
+        if session is None or not session.store.writable:
+            return
+
+        def record(*written: Any) -> Any:
+            from tutor.practice.achievements import Watch
+            from tutor.practice.service import Settings
+
+            watch = self._achievements = self._achievements or Watch()
+            look = lambda: session.practice().achievements  # noqa: E731
+            try:
+                watch.before((session, Settings.of(session.profile.settings)), look)
+            except Exception as exc:  # noqa: BLE001 - the answer is saved all the same
+                self._tell_from_writer(self.report_failure, exc)
+            result = action(*written)  # a failure here is the writer's "Not saved"
+            try:
+                new = watch.after(look)
+            except Exception as exc:  # noqa: BLE001
+                self._tell_from_writer(self.report_failure, exc)
+            else:
+                if new:
+                    self._tell_from_writer(self._tell_achievements, new)
+            return result
+
+        self.writer.submit(record, *args, then=then)
+
+    def _tell_from_writer(self, callback: Callable[[Any], None], arg: Any) -> None:
+        try:
+            self._deliver(callback, arg)
+        except RuntimeError:
+            pass  # the app has closed
+
+    def _tell_achievements(self, earned: list) -> None:
+        for achievement in earned:
+            self.notify(f"{achievement.title}", title="★ Achievement earned", timeout=8)
 
     async def flush_saves(self) -> None:
         """Queue every screen's unsaved drafts and position, then wait (off the UI thread) until all

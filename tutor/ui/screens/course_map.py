@@ -110,7 +110,7 @@ class CourseMapScreen(Screen):
         """The practice game replays the whole history (tens of ms for a long one): off the UI thread."""
         session = self.app.session
         game = session.practice()
-        game.queue(), game.mastery, game.seeds  # noqa: B018 - computed here, not on the UI thread
+        game.queue(), game.stats(), game.seeds  # noqa: B018 - computed here (mastery, achievements...), not on the UI thread
         self.app.call_from_thread(self._show_practice, game, session.next_step(game))
 
     def _show_practice(self, game: Practice, step: NextStep) -> None:

@@ -296,8 +296,8 @@ class LessonScreen(Screen):
     def on_answer_checked(self, event: AnswerChecked) -> None:
         session = self.app.session
         was_done = session.lesson_state(self.lesson) == "solved"
-        self.app.save(session.record_verdict, event.exercise, event.part, event.answer, event.verdict,
-                      then=self._record_saved(event.exercise, celebrate=not was_done and event.verdict.correct))
+        self.app.save_answer(session.record_verdict, event.exercise, event.part, event.answer, event.verdict,
+                             then=self._record_saved(event.exercise, celebrate=not was_done and event.verdict.correct))
         if event.verdict.correct:
             self.notify("Correct! F6 goes to the next exercise.", timeout=4)
 

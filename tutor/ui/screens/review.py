@@ -88,8 +88,8 @@ class ReviewScreen(Screen):
     def on_answer_checked(self, event: AnswerChecked) -> None:
         event.stop()
         session = self.app.session
-        self.app.save(partial(session.record_verdict, review=True), event.exercise, event.part, event.answer,
-                      event.verdict)
+        self.app.save_answer(partial(session.record_verdict, review=True), event.exercise, event.part, event.answer,
+                             event.verdict)
         keys = tuple(p.key for p in event.exercise.parts) or ("",)
         if practice_event(event.verdict.status, event.part, keys, self._parts_right) == "correct":
             self._finish(event.exercise.id, "Correct.")

@@ -12,10 +12,11 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from tutor.plots.model import Panel
+from tutor.plots.model import BAR, Panel
 
 # Columns plotext keeps left of the plotting area for y tick labels and the frame.
 Y_LABEL_COLS = 7
+WHOLE_TICK_COLS = 5  # whole-number ticks (days, parts) have short labels ("-28"): one every 5 columns at most
 # Braille dots per character cell: the resolution of a line.
 DOTS_X, DOTS_Y = 2, 4
 DASH_DOTS = 5  # on, then off, along the curve: about two and a half columns per dash
@@ -24,6 +25,11 @@ MARKERS = {"line": "braille", "dashed": "braille", "bold": "hd", "scatter": "•
 # Legend glyphs, one per style, so a curve is told apart without colour.
 LEGEND_GLYPHS = {"line": "──", "dashed": "╌╌", "bold": "━━", "scatter": "••"}
 DOT = "●"
+# Bars: a lone row of bars in half blocks (two per cell across: narrow bars keep their gaps);
+# rows of bars that share a panel (stacked) each in their own shade, told apart without colour.
+LONE_BAR = "hd"
+BAR_FILLS = ("█", "▓", "▒", "░")
+BAR_WIDTH = 0.7  # of the distance between two bars (plotext's rule; of one unit for a lone bar)
 
 # Curve colours: picked for contrast on each kind of background, the same order in both.
 PALETTES = {
@@ -35,13 +41,15 @@ MARKER_COLOURS = {"dark": (255, 121, 198), "light": (176, 0, 120)}
 
 @dataclass(frozen=True)
 class Stroke:
-    """One plotext call: a run of points drawn as a line (or as separate dots)."""
+    """One plotext call: a run of points drawn as a line (or as separate dots), or a row of bars."""
 
     xs: list[float]
     ys: list[float]
     marker: str
     colour: int  # index into the palette
     lines: bool = True
+    bars: bool = False  # one bar per point, from 0 up to it
+    width: float = 0.0  # of each bar, in x units
 
 
 @dataclass(frozen=True)
@@ -87,7 +95,11 @@ def plan_panel(panel: Panel, cols: int, rows: int) -> PanelPlan:
     strokes: list[Stroke] = []
     bold: list[Stroke] = []  # drawn last: a reference curve stays whole where another crosses it
     legend: list[tuple[str, str, int]] = []
-    for colour, series in enumerate(panel.series):
+    bars, bar_legend = _bar_strokes(panel)
+    for index, series in enumerate(panel.series):
+        if series.style == BAR:
+            continue
+        colour = index if series.colour is None else series.colour
         marker = MARKERS.get(series.style, "braille")
         drawn = False
         for xs, ys in series.segments():
@@ -124,19 +136,56 @@ def plan_panel(panel: Panel, cols: int, rows: int) -> PanelPlan:
     labels.reverse()
     return PanelPlan(
         title=panel.title,
-        strokes=tuple(strokes + bold),
+        strokes=tuple(strokes + bold + bars),  # bars last: a line (the goal) shows between them, not across
         labels=tuple(labels),
         xlim=xlim,
         ylim=ylim,
-        xticks=_log_ticks(panel.x_ticks) if panel.log_x else nice_ticks(*panel.x_range, max(2, area_cols // 10)),
-        yticks=_log_ticks(panel.y_ticks) if panel.log_y else nice_ticks(*panel.y_range, max(2, area_rows // 3)),
+        xticks=_log_ticks(panel.x_ticks) if panel.log_x else nice_ticks(
+            *panel.x_range, max(2, area_cols // (WHOLE_TICK_COLS if panel.whole_ticks[0] else 10)), panel.whole_ticks[0]),
+        yticks=_log_ticks(panel.y_ticks) if panel.log_y else nice_ticks(
+            *panel.y_range, max(2, area_rows // 3), panel.whole_ticks[1]),
         log_x=panel.log_x,
         log_y=panel.log_y,
-        legend=tuple(legend),
+        legend=tuple(bar_legend + legend),
         readout=tuple(panel.readout),
         x_label=panel.x_label,
         y_label=panel.y_label,
     )
+
+
+def _bar_strokes(panel: Panel) -> tuple[list[Stroke], list[tuple[str, str, int]]]:
+    """The panel's bar series as strokes in drawing order, and their legend entries (in the
+    series' order). Stacked rows are drawn as running totals, the top one first, so each row
+    below paints over the part of the total that is its own. A bar of its own height 0 (or NaN,
+    no data) is left out: drawn, it would blank the cells of the rows it stands under."""
+    import numpy as np
+
+    rows = [(index, series) for index, series in enumerate(panel.series) if series.style == BAR]
+    if not rows:
+        return [], []
+    lone = len(rows) == 1
+    strokes, legend = [], []
+    base: np.ndarray | None = None
+    for place, (index, series) in enumerate(rows):
+        colour = index if series.colour is None else series.colour
+        own = np.where(np.isfinite(series.ys), series.ys, 0.0)
+        tops = base + own if panel.stacked and base is not None else own
+        base = tops
+        xs = np.asarray(series.xs, dtype=float)
+        gaps = np.diff(np.unique(xs[np.isfinite(xs)]))
+        width = BAR_WIDTH * (float(gaps.min()) if len(gaps) else 1.0)
+        keep = (own > 0) & np.isfinite(xs)
+        fill = LONE_BAR if lone else BAR_FILLS[place % len(BAR_FILLS)]
+        if keep.any():
+            strokes.append(Stroke(_float_list(xs[keep]), _float_list(tops[keep]), fill, colour, lines=False, bars=True,
+                                  width=width))
+        if series.label:
+            legend.append(("██" if lone else BAR_FILLS[place % len(BAR_FILLS)] * 2, series.label, colour))
+    return (strokes[::-1] if panel.stacked else strokes), legend
+
+
+def _float_list(values) -> list[float]:
+    return [float(v) for v in values]
 
 
 def _limits(span: tuple[float, float], log: bool) -> tuple[float, float]:
@@ -176,14 +225,19 @@ def _dashed(xs, ys, x_dots: float, y_dots: float):
     return np.interp(walk, along, xs), np.interp(walk, along, ys)
 
 
-def nice_ticks(lo: float, hi: float, most: int) -> tuple[tuple[float, ...], tuple[str, ...]]:
-    """Round ticks (a 1-2-2.5-5 step) inside [lo, hi]: as many as fit in `most`, with short labels."""
+def nice_ticks(lo: float, hi: float, most: int, whole: bool = False) -> tuple[tuple[float, ...], tuple[str, ...]]:
+    """Round ticks (a 1-2-2.5-5 step) inside [lo, hi]: as many as fit in `most`, with short labels.
+    `whole`: whole numbers only (days, parts, counts), so no step below 1 and no 2.5."""
     if not (math.isfinite(lo) and math.isfinite(hi)) or hi <= lo:
         return (), ()
     most = max(most, 2)
     power = 10.0 ** math.floor(math.log10((hi - lo) / most))
+    if whole:
+        power = max(power, 1.0)
     step = 10 * power
     for candidate in (m * p for p in (power / 10, power, power * 10) for m in (1, 2, 2.5, 5)):
+        if whole and (candidate < 1 or candidate != int(candidate)):
+            continue
         if math.floor(hi / candidate + 1e-9) - math.ceil(lo / candidate - 1e-9) + 1 <= most:
             step = candidate
             break
@@ -218,7 +272,10 @@ def draw(plt: Any, plan: PanelPlan, dark: bool, foreground: tuple[int, int, int]
     plt.clear_figure()
     for stroke in plan.strokes:
         colour = colours[stroke.colour % len(colours)]
-        if stroke.lines:
+        if stroke.bars:
+            plt.bar(stroke.xs, stroke.ys, marker=stroke.marker, color=colour, width=_plotext_bar_width(stroke),
+                    fill=True, reset_ticks=False)
+        elif stroke.lines:
             plt.plot(stroke.xs, stroke.ys, marker=stroke.marker, color=colour)
         else:
             plt.scatter(stroke.xs, stroke.ys, marker=stroke.marker, color=colour)
@@ -234,6 +291,13 @@ def draw(plt: Any, plan: PanelPlan, dark: bool, foreground: tuple[int, int, int]
         plt.xticks([grid.x(v) for v in plan.xticks[0]] if grid else list(plan.xticks[0]), list(plan.xticks[1]))
     if plan.yticks[0]:
         plt.yticks([grid.y(v) for v in plan.yticks[0]] if grid else list(plan.yticks[0]), list(plan.yticks[1]))
+
+
+def _plotext_bar_width(stroke: Stroke) -> float:
+    """plotext's `width` for bars `stroke.width` wide: it takes a share of the average distance
+    between the bars it is given (of one x unit for a lone bar)."""
+    span = max(stroke.xs) - min(stroke.xs)
+    return stroke.width * (len(stroke.xs) - 1) / span if len(stroke.xs) > 1 and span > 0 else stroke.width
 
 
 def snap(value: float, lo: float, hi: float, cells: int, dots: int) -> float:

@@ -258,10 +258,13 @@ class PlotView(Vertical):
             self.view = view
 
     def __init__(self, source: Callable[[int], Figure], *, panels: int = 1, lock: threading.Lock | None = None,
-                 id: str | None = None, classes: str | None = None) -> None:
+                 min_panel_cols: int = MIN_PANEL_COLS, id: str | None = None, classes: str | None = None) -> None:
+        """`min_panel_cols`: narrower than this, panels go one under the other (a chart of 30
+        bars wants more room than a curve)."""
         super().__init__(id=id, classes=classes)
         self._source = source
         self._expected = max(1, panels)
+        self._min_panel_cols = min_panel_cols
         self._lock = lock or threading.Lock()
         self.figure: Figure | None = None
         self.words: tuple[str, ...] = ()  # the figure described in words (shown in the accessible mode)
@@ -286,7 +289,7 @@ class PlotView(Vertical):
     def compose(self) -> ComposeResult:
         yield Static("", classes="plot-title")
         yield Static(Text("drawing…", style="italic"), classes="plot-status")
-        with ItemGrid(min_column_width=MIN_PANEL_COLS, classes="plot-grid"):
+        with ItemGrid(min_column_width=self._min_panel_cols, classes="plot-grid"):
             for _ in range(self._expected):
                 yield PlotPanel()
         yield Static("", classes="plot-words", markup=False)

@@ -135,6 +135,8 @@ def test_review_and_stats_in_text_and_json(save, capsys):
     assert data["reviews_due_per_day"][0]["due"] == 1 and len(data["reviews_due_per_day"]) == 14
     code, out = tutor(save, capsys, "stats", "--now", (DAY0 + timedelta(days=1)).isoformat())
     assert code == 0 and "XP: 10 in all" in out and "50% of 2 answers right" in out
+    due_days = [d["day"][5:] + f" {d['due']}" for d in data["reviews_due_per_day"] if d["due"]]
+    assert f"Reviews due (next 14 days): {', '.join(due_days)}" in out  # dated, as the chart
 
 
 def test_a_bad_now_is_refused(save, capsys):

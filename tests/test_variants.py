@@ -144,6 +144,7 @@ def test_numbers_come_out_readable():
     assert fill_prose("{= a/8:dec}, {= a/b:dec}, {= -a/300:dec}, {= 1/a:dec}, {b:dec}", {"a": Fraction(3), "b": Fraction(-6)}) \
         == "0.375, −0.5, −0.01, 1/3, −6"
     assert fill_prose("{a:coef}x + {b:coef}y", {"a": Fraction(1), "b": Fraction(-1)}) == "x + −y"
+    assert fill_prose("x{= a - 1:pow}, x{= a - 2:pow}, x{= a - 2:sup}", {"a": Fraction(3)}) == "x², x, x¹"
 
 
 def test_values_without_an_exact_form_are_shown_to_six_figures():

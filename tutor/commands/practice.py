@@ -117,7 +117,8 @@ def stats_lines(stats: Stats) -> list[str]:
     lines.append(f"Reviews due now: {stats.due_now}")
     active = [(d, xp) for d, xp in stats.xp_per_day if xp]
     lines.append("XP per day (last 30 days): " + (", ".join(f"{d:%m-%d} {xp}" for d, xp in active) or "none yet"))
-    lines.append("Reviews due (next 14 days): " + " ".join(str(n) for _, n in stats.due_per_day))
+    coming = [(d, n) for d, n in stats.due_per_day if n]
+    lines.append("Reviews due (next 14 days): " + (", ".join(f"{d:%m-%d} {n}" for d, n in coming) or "none"))
     for part in stats.parts:
         accuracy = "no answers yet" if part.accuracy is None else f"{part.accuracy:.0%} of {part.answered} answers right"
         levels = ", ".join(f"{n} {level}" for level, n in part.mastery.items() if n)

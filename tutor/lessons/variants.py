@@ -11,7 +11,7 @@ Expression fields (function, answer, mistakes' answers, domain) are parsed with 
 language, with the parameters as names; each parameter's Var node is replaced by its number in
 the tree (`replace_nodes`), numbers are folded exactly, and the tree is rendered back for the
 checker. Prose (prompt, hints, solution, mistake messages, part prompts) shows `{a}` (a value),
-`{a:sup}` (as a superscript, x{a:sup} -> x³), `{a:+}` (a signed term, "+ 3" or "− 3"), `{a:coef}` (a
+`{a:sup}` (as a superscript, x{a:sup} -> x³; `{a:pow}` writes nothing for 1), `{a:+}` (a signed term, "+ 3" or "− 3"), `{a:coef}` (a
 coefficient: nothing for 1, "−" for −1), `{a:dec}` (an exact decimal, 0.75) and `{= a*b}` (a computed value), each evaluated
 here on Fractions by walking the parsed tree; `{~ sigmoid(a)}` is a value that has no exact form (any
 function of the answer language), shown to 6 significant figures by the checker's own evaluator. Nothing is formatted into text that is then parsed
@@ -42,7 +42,9 @@ MAX_DENOMINATOR = 1000  # larger denominators are not "readable numbers"
 _NUMBER = re.compile(r"-?\d+(\.\d+)?(/\d+)?")
 _INTEGER_CONDITION = re.compile(r"^(.*\S)\s+is\s+an?\s+integer$")
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
-STYLES = ("sup", "+", "coef", "dec")  # {a:sup} x², {a:+} "+ 3" / "− 3", {a:coef} "" for 1, "−" for −1, {a:dec} 0.75
+# {a:sup} x², {a:pow} the same but nothing for 1 (x{n:pow}: x³, x), {a:+} "+ 3" / "− 3",
+# {a:coef} "" for 1, "−" for −1, {a:dec} 0.75
+STYLES = ("sup", "pow", "+", "coef", "dec")
 _SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 
 
@@ -382,7 +384,7 @@ def fill_prose(text: str, values: dict[str, Fraction]) -> str:
             value = values[body]
         else:
             raise VariantError(f"'{{{inside}}}' is not a parameter ({', '.join(values)}), "
-                               "'{name:sup}', '{name:+}', '{name:coef}', '{= expression}' (with a style if wanted) "
+                               "'{name:sup}', '{name:pow}', '{name:+}', '{name:coef}', '{= expression}' (with a style if wanted) "
                                "or '{~ expression}'")
         if style == "+":  # a signed term: "+ 3" or "− 3"
             return f"{'−' if value < 0 else '+'} {format_number(abs(value))}"
@@ -390,7 +392,9 @@ def fill_prose(text: str, values: dict[str, Fraction]) -> str:
             return decimal_text(value)
         if style == "coef" and abs(value) == 1:  # a coefficient: 1·x is written x, −1·x is −x
             return "" if value == 1 else "−"
-        return format_number(value, superscript=style == "sup")
+        if style == "pow" and value == 1:  # a power of 1 is not written: x, not x¹
+            return ""
+        return format_number(value, superscript=style in ("sup", "pow"))
 
     return _PLACEHOLDER.sub(one, text)
 

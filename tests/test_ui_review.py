@@ -216,10 +216,16 @@ async def test_a_review_serves_a_fresh_variant_and_accepts_its_answer(tmp_path, 
         assert shown_prompt == fresh.prompt
         assert "fresh numbers" in text_of(screen.query_one("#review-status", Static))
         assert str(fresh.parts[0].spec.answer) != "6"  # the lesson's answer is not this one's
+        assert "new" in text_of(served.query_one(".card-title", Static))
         await type_into(pilot, served.query_one(Input), "6")
+        # The title follows this sitting, not the lesson's old record.
+        await wait_for(pilot, lambda: "attempted" in text_of(served.query_one(".card-title", Static)))
         await pilot.press("f2")
         await type_into(pilot, served.query_one(Input), str(fresh.parts[0].spec.answer))
         await wait_for(pilot, lambda: "a/e1" in screen.finished)
+        await wait_for(pilot, lambda: "solved with help" in text_of(served.query_one(".card-title", Static)))
+        # No "Another" in a review: the next review brings new numbers.
+        assert not served.check_action("another", ())
         app.writer.flush()
         review = [(w, seed) for e, _t, w, r, seed in app.session.store.practice_events() if r and e == "a/e1"]
         # History says which variant was answered, event by event.

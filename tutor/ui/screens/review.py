@@ -15,7 +15,8 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from tutor.progress.model import ExerciseProgress, practice_event
+from tutor.progress import model
+from tutor.progress.model import practice_event
 from tutor.ui.widgets.card_messages import AnswerChecked, DraftChanged, HintShown, RevealAsked
 from tutor.ui.widgets.segments import card_class
 
@@ -34,6 +35,9 @@ class ReviewScreen(Screen):
         self.index = -1
         self.finished: set[str] = set()  # cards solved or revealed in this session
         self._parts_right: set[str] = set()
+        # This sitting's record of the card on screen (its title says attempted, solved...): the
+        # lesson's old answers are not shown, and nothing here is saved but through the writer.
+        self._sitting = model.new_profile("review")
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -74,7 +78,9 @@ class ReviewScreen(Screen):
         self.query_one("#review-status", Static).update(
             f"Review {self.index + 1} of {len(self.queue)} · from {lesson.title}{fresh}")
         self.query_one("#review-note", Static).update("F6 skips to the next card.")
-        card = card_class(exercise.kind)(exercise, ExerciseProgress())
+        self._sitting = model.new_profile("review")
+        card = card_class(exercise.kind)(exercise, self._sitting.exercise(exercise.id))
+        card.offers_another = False
         holder.mount(card)
         self.app.save(session.record_shown, exercise)
         self.call_after_refresh(card.focus_answer)
@@ -91,6 +97,9 @@ class ReviewScreen(Screen):
         self.app.save_answer(partial(session.record_verdict, review=True), event.exercise, event.part, event.answer,
                              event.verdict)
         keys = tuple(p.key for p in event.exercise.parts) or ("",)
+        if event.verdict.status in ("correct", "incorrect"):
+            self._show_sitting(model.apply_attempt(self._sitting, event.exercise.id, event.answer, event.verdict.status,
+                                                   part=event.part, parts=keys, seed=event.exercise.seed))
         if practice_event(event.verdict.status, event.part, keys, self._parts_right) == "correct":
             self._finish(event.exercise.id, "Correct.")
         if event.verdict.correct:
@@ -102,6 +111,7 @@ class ReviewScreen(Screen):
     def on_hint_shown(self, event: HintShown) -> None:
         event.stop()
         self.app.save(partial(self.app.session.record_hint, review=True), event.exercise, event.rung)
+        self._show_sitting(model.apply_hint(self._sitting, event.exercise.id, event.rung))
 
     def on_reveal_asked(self, event: RevealAsked) -> None:
         event.stop()
@@ -111,7 +121,14 @@ class ReviewScreen(Screen):
             if show is not None:
                 show()
         self.app.save(partial(self.app.session.record_reveal, review=True), exercise)
+        self._show_sitting(model.apply_reveal(self._sitting, exercise.id))
         self._finish(exercise.id, "Solution shown: this card comes back soon.")
+
+    def _show_sitting(self, record) -> None:
+        for card in self.query_one("#review-card").children:
+            update = getattr(card, "update_record", None)
+            if update is not None:
+                update(record)
 
     def action_leave(self) -> None:
         self.dismiss()

@@ -25,6 +25,7 @@ class ExerciseCard(Card):
         Binding("enter", "check", "Check", show=False),
         *[Binding(str(n), f"pick({n - 1})", show=False) for n in range(1, 10)],
     ]
+    offers_another = True  # "Show me another" (F7); a review card leaves new numbers to the next review
 
     def compose_body(self) -> ComposeResult:
         solved_keys = solved_parts(self.exercise, self.record)
@@ -86,7 +87,7 @@ class ExerciseCard(Card):
         if action == "plot_answer":
             return any(isinstance(row, AnswerRow) and row.can_plot for row in self.rows())
         if action == "another":
-            return can_show_another(self.exercise, self.record)
+            return self.offers_another and can_show_another(self.exercise, self.record)
         return True
 
     def watch_record(self, record) -> None:
@@ -95,7 +96,7 @@ class ExerciseCard(Card):
 
     def action_another(self) -> None:
         """Show me another: a fresh variant of this exercise (the screen swaps the card)."""
-        if can_show_another(self.exercise, self.record):
+        if self.offers_another and can_show_another(self.exercise, self.record):
             self.post_message(AnotherAsked(self.exercise))
 
     def action_plot_answer(self) -> None:

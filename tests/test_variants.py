@@ -145,6 +145,9 @@ def test_numbers_come_out_readable():
         == "0.375, −0.5, −0.01, 1/3, −6"
     assert fill_prose("{a:coef}x + {b:coef}y", {"a": Fraction(1), "b": Fraction(-1)}) == "x + −y"
     assert fill_prose("x{= a - 1:pow}, x{= a - 2:pow}, x{= a - 2:sup}", {"a": Fraction(3)}) == "x², x, x¹"
+    # A negative value after an operator is bracketed; styles combine.
+    assert fill_prose("4 − {b:par}, 4 − {a:par}, 1 − {= b/4:dec,par}", {"a": Fraction(3), "b": Fraction(-6)}) \
+        == "4 − (−6), 4 − 3, 1 − (−1.5)"
 
 
 def test_values_without_an_exact_form_are_shown_to_six_figures():

@@ -44,7 +44,8 @@ _INTEGER_CONDITION = re.compile(r"^(.*\S)\s+is\s+an?\s+integer$")
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 # {a:sup} x², {a:pow} the same but nothing for 1 (x{n:pow}: x³, x), {a:+} "+ 3" / "− 3",
 # {a:coef} "" for 1, "−" for −1, {a:dec} 0.75
-STYLES = ("sup", "pow", "+", "coef", "dec")
+# {a:par} brackets a negative value, (−3); styles combine: {a:dec,par}
+STYLES = ("sup", "pow", "+", "coef", "dec", "par")
 _SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 
 
@@ -369,10 +370,11 @@ def fill_prose(text: str, values: dict[str, Fraction]) -> str:
 
     def one(match: re.Match[str]) -> str:
         inside = match.group(1).strip()
-        body, colon, style = inside.rpartition(":")
-        if not colon or style.strip() not in STYLES:
-            body, style = inside, ""
-        body, style = body.strip(), style.strip()
+        body, colon, style_text = inside.rpartition(":")
+        styles = {part.strip() for part in style_text.split(",")}
+        if not colon or not styles <= set(STYLES):
+            body, styles = inside, set()
+        body = body.strip()
         if body.startswith("~"):
             return approximate_text(body[1:], values, inside)
         if body.startswith("="):
@@ -384,17 +386,27 @@ def fill_prose(text: str, values: dict[str, Fraction]) -> str:
             value = values[body]
         else:
             raise VariantError(f"'{{{inside}}}' is not a parameter ({', '.join(values)}), "
-                               "'{name:sup}', '{name:pow}', '{name:+}', '{name:coef}', '{= expression}' (with a style if wanted) "
-                               "or '{~ expression}'")
-        if style == "+":  # a signed term: "+ 3" or "− 3"
-            return f"{'−' if value < 0 else '+'} {format_number(abs(value))}"
-        if style == "dec":
-            return decimal_text(value)
-        if style == "coef" and abs(value) == 1:  # a coefficient: 1·x is written x, −1·x is −x
-            return "" if value == 1 else "−"
-        if style == "pow" and value == 1:  # a power of 1 is not written: x, not x¹
-            return ""
-        return format_number(value, superscript=style in ("sup", "pow"))
+                               "'{name:sup}', '{name:pow}', '{name:+}', '{name:coef}', '{name:par}', "
+                               "'{= expression}' (with styles if wanted, '{= a - b:dec,par}') or '{~ expression}'")
+        text = styled(value, styles)
+        # A negative value after an operator is bracketed: 4 − (−8), not 4 − −8.
+        return f"({text})" if "par" in styles and value < 0 and text else text
+
+    return _PLACEHOLDER.sub(one, text)
+
+
+def styled(value: Fraction, styles: set[str]) -> str:
+    """A number in the styles of a placeholder (all but `par`)."""
+    if "+" in styles:  # a signed term: "+ 3" or "− 3"
+        return f"{'−' if value < 0 else '+'} {format_number(abs(value))}"
+    if "dec" in styles:
+        return decimal_text(value)
+    if "coef" in styles and abs(value) == 1:  # a coefficient: 1·x is written x, −1·x is −x
+        return "" if value == 1 else "−"
+    if "pow" in styles and value == 1:  # a power of 1 is not written: x, not x¹
+        return ""
+    return format_number(value, superscript=bool(styles & {"sup", "pow"}))
+
 
     return _PLACEHOLDER.sub(one, text)
 

@@ -13,6 +13,20 @@ import pytest
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
+# A variant family (one parameter, 39 values) for tests of "Show me another" and of reviews.
+SLOPE_FAMILY = """\
+id: a/e1
+kind: numeric
+prompt: What is the slope of y = x² at x = {k}?
+answer: 2*k
+params:
+  k: {range: [2, 40], value: 3}
+hints:
+  - The slope of x² is 2x.
+solution: 2 · {k} = {= 2*k}.
+"""
+
+
 def front_matter(lesson_id: str, *, part: int = 1, requires: str = "[]", extra: str = "") -> str:
     return (
         f"---\nid: {lesson_id}\ntitle: Lesson {lesson_id}\npart: {part}\nrequires: {requires}\n"

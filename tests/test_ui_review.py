@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 from textual.widgets import Input, Markdown, Static
-from lessonkit import exercise as fence, front_matter, make_course  # noqa: F401
+from lessonkit import SLOPE_FAMILY, exercise as fence, front_matter, make_course  # noqa: F401
 from uikit import answer_box, make_app, text_of, wait_for
 
 from tutor.lessons.exercises import variant
@@ -136,17 +136,6 @@ async def test_the_stats_screen_shows_the_numbers_and_the_charts(tmp_path, servi
 
 # -- fresh variants and multi-part cards in review -------------------------------------------------
 
-FAMILY = """\
-id: a/e1
-kind: numeric
-prompt: What is the slope of y = x² at x = {k}?
-answer: 2*k
-params:
-  k: {range: [2, 40], value: 3}
-hints:
-  - The slope of x² is 2x.
-solution: 2 · {k} = {= 2*k}.
-"""
 TWO_PARTS = """\
 id: a/e2
 kind: numeric
@@ -163,7 +152,7 @@ solution: 4 and 6.
 
 
 def two_exercises(make_course):
-    return make_course({"a": front_matter("a") + "\nSlopes.\n\n" + fence(FAMILY) + "\n" + fence(TWO_PARTS)})
+    return make_course({"a": front_matter("a") + "\nSlopes.\n\n" + fence(SLOPE_FAMILY) + "\n" + fence(TWO_PARTS)})
 
 
 def solved_with_a_wrong_try(save_dir) -> None:

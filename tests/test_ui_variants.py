@@ -7,24 +7,13 @@ import json
 
 from textual.widgets import Input, Markdown
 
-from lessonkit import exercise, front_matter, make_course  # noqa: F401
+from lessonkit import SLOPE_FAMILY, exercise, front_matter, make_course  # noqa: F401
 from uikit import card, make_app, verdict_text, wait_for
 from tutor.lessons.exercises import variant
 from tutor.lessons.loader import load_course
 from tutor.ui.screens.lesson import LessonScreen
 
 SIZE = (100, 40)
-FAMILY = """\
-id: a/e1
-kind: numeric
-prompt: What is the slope of y = x² at x = {k}?
-answer: 2*k
-params:
-  k: {range: [2, 40], value: 3}
-hints:
-  - The slope of x² is 2x.
-solution: 2 · {k} = {= 2*k}.
-"""
 
 
 def attempts(save_dir) -> list[dict]:
@@ -46,7 +35,7 @@ async def answer(pilot, app, text: str, expect: str) -> None:
 
 
 async def test_show_me_another_after_three_wrong_tries_and_resume(tmp_path, make_course, service):
-    folder = make_course({"a": front_matter("a") + "\nSlopes.\n\n" + exercise(FAMILY)})
+    folder = make_course({"a": front_matter("a") + "\nSlopes.\n\n" + exercise(SLOPE_FAMILY)})
     course_exercise = load_course(folder).exercise("a/e1")
     save_dir = tmp_path / "saves"
     app = make_app(save_dir, service, lessons=folder)

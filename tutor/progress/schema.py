@@ -181,12 +181,16 @@ _POSITION = ("page", "scroll", "focused_exercise", "updated")
 _EVENT = ("exercise", "time", "what", "review", "seed")
 
 
+def _required(obj: dict, where: str, fields: tuple[str, ...]) -> None:
+    for name in fields:
+        if name not in obj:
+            raise SchemaError(_field(where, name), "missing")
+
+
 def _event(value: Any, where: str) -> PracticeEvent:
     obj = _obj(value, where)
     _only(obj, where, _EVENT)
-    for required in ("exercise", "time", "what"):
-        if required not in obj:
-            raise SchemaError(_field(where, required), "missing")
+    _required(obj, where, ("exercise", "time", "what"))
     seed = obj.get("seed")
     return PracticeEvent(
         exercise=_key(_str(obj["exercise"], _field(where, "exercise")), _field(where, "exercise")),
@@ -200,9 +204,7 @@ def _event(value: Any, where: str) -> PracticeEvent:
 def _attempt(value: Any, where: str) -> Attempt:
     obj = _obj(value, where)
     _only(obj, where, _ATTEMPT)
-    for required in ("time", "answer", "status"):
-        if required not in obj:
-            raise SchemaError(_field(where, required), "missing")
+    _required(obj, where, ("time", "answer", "status"))
     return Attempt(
         time=_time(obj["time"], _field(where, "time")),
         answer=_str(obj["answer"], _field(where, "answer")),

@@ -43,18 +43,20 @@ def build_exercise(block: RawBlock, report: Report) -> Exercise | None:
         return None
     family = None
     if "params" in data or "where" in data:
-        family = _family(data, report, block)
-        if family is None:
+        found = _family(data, report, block)
+        if found is None:
             return None
-        template, data = data, instantiate(data, family.default)
+        family, written = found
+        template, data = data, written
     exercise = _build(data, report, block.first_line, block.line, content_hash(block.text))
     if exercise is None or family is None:
         return exercise
     return replace(exercise, family=family, template=template)
 
 
-def _family(data: dict, report: Report, block: RawBlock) -> Family | None:
-    """The block's variant family, or None with the problem reported."""
+def _family(data: dict, report: Report, block: RawBlock) -> tuple[Family, dict] | None:
+    """The block's variant family and the block as written (its parameters at their values), or
+    None with the problem reported."""
     fields = Fields(data, report, block.first_line, block.line, f"exercise {data.get('id', '')}".strip())
     kind = data.get("kind")
     if kind in kinds.KINDS and not kinds.get(kind).checker or kind == "choice":
@@ -67,11 +69,11 @@ def _family(data: dict, report: Report, block: RawBlock) -> Family | None:
             reserved |= _declared_names(part)
     try:
         family = read_family(str(data.get("id", "")), data.get("params"), data.get("where"), reserved)
-        instantiate(data, family.default)
+        written = instantiate(data, family.default)
     except VariantError as exc:
         fields.error("params" if "params" in data else "where", str(exc))
         return None
-    return family
+    return family, written
 
 
 def _declared_names(data: dict) -> set[str]:

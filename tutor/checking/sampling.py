@@ -312,7 +312,9 @@ def kink_points(rng: random.Random, exprs: list, name: str, fixed: dict, domain:
     ordered = sorted(found)
     for r in ordered:
         scale = max(1, abs(r))
-        for decade in (-4.5, -3.5, -2.5, -1.5):  # a window of any width beside the kink is met
+        # A window beside the kink is met down to 10^-4.5 of its distance from 0 (0.002 at x = 60);
+        # the closest decade stays clear of KINK_MARGIN, where points are redrawn.
+        for decade in (-5.5, -4.5, -3.5, -2.5, -1.5):
             for side in (-1, 1):
                 offset = scale * 10 ** (decade + rng.random())
                 points.append(Fraction(float(r + side * offset)))

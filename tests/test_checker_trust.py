@@ -251,3 +251,21 @@ def test_no_agreement_from_digits_lost_to_cancellation():
     verdict = check(S("expression", answer="1"), "1 + step(x - 2)(cosh(1000x)^2 - sinh(1000x)^2)")
     assert verdict.status != "correct", verdict.message
     assert check(S("expression", answer="1"), "cosh(1000x)^2 - sinh(1000x)^2").correct
+
+
+def test_a_periodic_function_of_a_huge_argument_is_imprecise_not_endless():
+    """sin(exp(exp(20))) would need π to 200 million digits to reduce its argument (a property
+    test hung there): it is 'imprecise' at once, and the ladder adds the digits a large but
+    reducible argument loses (sin(10^50·x))."""
+    import sympy
+
+    from tutor.checking.numeval import Evaluation, Imprecise, evaluate, evaluate_stable
+
+    x = sympy.Symbol("x")
+    with pytest.raises(Imprecise):
+        evaluate(sympy.sin(sympy.exp(sympy.exp(x))), Evaluation({x: 20}))
+    exact = sympy.sin(sympy.Integer(10) ** 50 * 3).evalf(80)
+    assert abs(evaluate_stable(sympy.sin(10 ** 50 * x), Evaluation({x: 3})) - exact) < 1e-15
+    spec = S("expression", answer="sin(exp(exp(x)))")
+    assert check(spec, "sin(exp(exp(x)))").status == "correct"
+    assert check(spec, "cos(exp(exp(x)))").status == "incorrect"

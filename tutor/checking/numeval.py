@@ -158,6 +158,8 @@ def _eval(expr, ctx: Evaluation):
     entry = lookup(expr.func)
     if entry is not None:
         args = [_real(_eval(a, ctx)) for a in expr.args]
+        if entry.periodic:
+            _reduction(args[0], ctx)
         if entry.breaks in ("kink", "jump"):
             ctx.kink(args[0])
         elif entry.breaks == "extreme" and len(args) > 1:
@@ -167,6 +169,19 @@ def _eval(expr, ctx: Evaluation):
     if expr is sympy.I or expr.is_imaginary:
         raise Undefined("not a real number")
     raise Undefined(f"cannot evaluate {expr.func.__name__}")
+
+
+def _reduction(x, ctx: Evaluation) -> None:
+    """sin(x) needs x mod 2π: the digits of x's integer part are lost from its fraction, as in a
+    sum that cancels (evaluate_stable adds them back). Past MAX_DIGITS no precision would do, and
+    reducing it would take forever (sin(exp(exp(20))) wants π to 200 million digits)."""
+    if x == 0:
+        return
+    digits = float(mpmath.mag(x)) * _LOG10_2
+    if digits > MAX_DIGITS:
+        raise Imprecise("the argument of a periodic function is too large to reduce")
+    if digits > ctx.lost:
+        ctx.lost, ctx.size = digits, digits
 
 
 def _pow(base, exponent_expr, ctx: Evaluation):

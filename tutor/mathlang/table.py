@@ -44,6 +44,7 @@ class Function:
     np: Callable
     breaks: str = ""
     watch: Callable | None = None  # NumPy: a function of the argument that changes sign at a break
+    periodic: bool = False  # reduces its argument mod 2π: a huge argument's fraction is lost
 
 
 # -- mpmath implementations (one argument each unless noted) -----------------------------------------
@@ -144,12 +145,14 @@ def _same(a):
 
 
 TABLE: dict[type, Function] = {f.sympy: f for f in (
-    Function(sympy.sin, mpmath.sin, np.sin),
-    Function(sympy.cos, mpmath.cos, np.cos),
-    Function(sympy.tan, lambda x: mpmath.sin(x) * _reciprocal(mpmath.cos, "tan")(x), np.tan, "pole", np.cos),
-    Function(sympy.sec, _reciprocal(mpmath.cos, "sec"), lambda a: 1.0 / np.cos(a), "pole", np.cos),
-    Function(sympy.csc, _reciprocal(mpmath.sin, "csc"), lambda a: 1.0 / np.sin(a), "pole", np.sin),
-    Function(sympy.cot, _reciprocal(mpmath.tan, "cot"), lambda a: np.cos(a) / np.sin(a), "pole", np.sin),
+    Function(sympy.sin, mpmath.sin, np.sin, periodic=True),
+    Function(sympy.cos, mpmath.cos, np.cos, periodic=True),
+    Function(sympy.tan, lambda x: mpmath.sin(x) * _reciprocal(mpmath.cos, "tan")(x), np.tan, "pole", np.cos,
+             periodic=True),
+    Function(sympy.sec, _reciprocal(mpmath.cos, "sec"), lambda a: 1.0 / np.cos(a), "pole", np.cos, periodic=True),
+    Function(sympy.csc, _reciprocal(mpmath.sin, "csc"), lambda a: 1.0 / np.sin(a), "pole", np.sin, periodic=True),
+    Function(sympy.cot, _reciprocal(mpmath.tan, "cot"), lambda a: np.cos(a) / np.sin(a), "pole", np.sin,
+             periodic=True),
     Function(sympy.asin, _guard(lambda x: abs(x) <= 1, mpmath.asin, "arcsine outside [-1, 1]"), np.arcsin),
     Function(sympy.acos, _guard(lambda x: abs(x) <= 1, mpmath.acos, "arccosine outside [-1, 1]"), np.arccos),
     Function(sympy.atan, mpmath.atan, np.arctan),

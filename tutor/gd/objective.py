@@ -69,17 +69,17 @@ def _expression(text: str, names: tuple[str, ...] | None) -> Objective:
 
     from tutor.mathlang import MathError, parse
     from tutor.mathlang.build import symbol
+    from tutor.plots.functions import scalar_expression
     from tutor.plots.vectorize import PlotError, vectorize
 
     try:
         if names is None:
             names = tuple(sorted(parse(text, (), allow_unknown=True).unknown_names))
-        parsed = parse(text, names)
-        if parsed.is_vector:
-            raise ObjectiveError(f"the objective '{text}' is a vector; it must be one number")
-        expr = parsed.to_sympy()
+        expr = scalar_expression(text, names, "it must be one number")
     except MathError as exc:
         raise ObjectiveError(f"the objective '{text}' does not parse: {exc}") from None
+    except PlotError as exc:
+        raise ObjectiveError(f"the objective {exc}") from None
     if not names:
         raise ObjectiveError(f"the objective '{text}' has no variable to move")
     variables = [symbol(name) for name in names]

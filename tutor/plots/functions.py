@@ -68,6 +68,18 @@ class PlotFunction:
         return self._derivatives[order]
 
 
+def scalar_expression(text: str, names: tuple[str, ...], needs: str):
+    """`text` over `names` as one SymPy expression, for a figure or an objective to evaluate;
+    PlotError says what is wrong (`needs`: why a vector will not do)."""
+    try:
+        parsed = parse(text, names)
+        if parsed.is_vector:
+            raise PlotError(f"'{text}' is a vector; {needs}")
+        return parsed.to_sympy()
+    except MathError as exc:
+        raise PlotError(f"'{text}' does not parse: {exc}") from None
+
+
 def plot_function(text: str, variable: str = "x", fixed: tuple[tuple[str, float], ...] = ()) -> PlotFunction:
     """Parse `text` over `variable` (and the names in `fixed`, held at their values).
 
@@ -79,13 +91,7 @@ def plot_function(text: str, variable: str = "x", fixed: tuple[tuple[str, float]
 @lru_cache(maxsize=256)
 def _build(text: str, variable: str, fixed: tuple[tuple[str, float], ...]) -> PlotFunction:
     names = (variable, *[name for name, _ in fixed])
-    try:
-        parsed = parse(text, names)
-        if parsed.is_vector:
-            raise PlotError(f"'{text}' is a vector; a curve needs one value per x")
-        expr = parsed.to_sympy()
-    except MathError as exc:
-        raise PlotError(f"'{text}' does not parse: {exc}") from None
+    expr = scalar_expression(text, names, "a curve needs one value per x")
     if isinstance(expr, list):
         raise PlotError(f"'{text}' is not a single expression")
     symbols = {s.name: s for s in expr.free_symbols}

@@ -14,7 +14,7 @@ from functools import lru_cache
 import numpy as np
 import sympy
 
-from tutor.mathlang import MathError, parse
+from tutor.plots.functions import scalar_expression
 from tutor.plots.levelsets import level_lines
 from tutor.plots.model import Series
 from tutor.plots.vectorize import PlotError, Vectorized, vectorize
@@ -68,13 +68,7 @@ def surface(text: str, dims: int = 2) -> Surface:
 @lru_cache(maxsize=64)
 def _build(text: str, dims: int) -> Surface:
     names = NAMES[:dims]
-    try:
-        parsed = parse(text, names)
-        if parsed.is_vector:
-            raise PlotError(f"'{text}' is a vector; a surface needs one value per point")
-        expr = parsed.to_sympy()
-    except MathError as exc:
-        raise PlotError(f"'{text}' does not parse: {exc}") from None
+    expr = scalar_expression(text, names, "a surface needs one value per point")
     from tutor.mathlang.build import symbol  # the same real Symbol objects the parser builds
 
     symbols = tuple(symbol(n) for n in names)

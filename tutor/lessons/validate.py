@@ -243,20 +243,24 @@ def check_plots(course: Course) -> list[Problem]:
     return problems
 
 
+def _self_check(spec) -> list[str]:
+    """The checker's self-check of one part; a checker bug is reported, never hides the others."""
+    import tutor.checking as checking
+
+    try:
+        return checking.self_check(spec)
+    except Exception as exc:  # noqa: BLE001
+        return [f"the checker's self-check failed: {type(exc).__name__}: {exc}"]
+
+
 def check_answers(course: Course) -> list[Problem]:
     """The checker's self-check on every part: references parse, are defined on the domain and
     are accepted by their own checker; listed mistakes are rejected."""
-    import tutor.checking as checking
-
     problems = []
     for lesson, exercise in _exercises(course):
         for part in exercise.parts:
             name = f"{exercise.id}#{part.key}" if part.key else exercise.id
-            try:
-                messages = checking.self_check(part.spec)
-            except Exception as exc:  # a checker bug must not hide the other exercises
-                messages = [f"the checker's self-check failed: {type(exc).__name__}: {exc}"]
-            problems.extend(Problem(lesson.path, exercise.line, f"exercise {name}: {m}") for m in messages)
+            problems.extend(Problem(lesson.path, exercise.line, f"exercise {name}: {m}") for m in _self_check(part.spec))
     return problems
 
 
@@ -269,7 +273,6 @@ def check_variants(course: Course) -> list[Problem]:
     prompts of the 20 (with the one as written) are distinct."""
     import math
 
-    import tutor.checking as checking
     from tutor.lessons.exercises import variant
     from tutor.lessons.variants import VariantError
 
@@ -296,11 +299,7 @@ def check_variants(course: Course) -> list[Problem]:
             seen.setdefault(prompt, seed)
             for part in one.parts:
                 name = f"{where}, part {part.key}" if part.key else where
-                try:
-                    messages = checking.self_check(part.spec)
-                except Exception as exc:  # a checker bug must not hide the other exercises
-                    messages = [f"the checker's self-check failed: {type(exc).__name__}: {exc}"]
-                problems.extend(Problem(lesson.path, exercise.line, f"{name}: {m}") for m in messages)
+                problems.extend(Problem(lesson.path, exercise.line, f"{name}: {m}") for m in _self_check(part.spec))
     return problems
 
 
